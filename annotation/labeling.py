@@ -1,0 +1,58 @@
+"""The Label Studio labeling config, generated from `gaiko.schema` (annotation/labeling_config.xml is its output).
+
+Control names are the contract between the config, the push (gold/predictions → results) and the converter
+(export → gold): a region labelled by ENTITY_CONTROL is a mention, by TRIGGER_CONTROL an event trigger; the
+per-region REALIS_CONTROL and ENTITY_ID_CONTROL results share the id of their region; relations carry a role.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from gaiko import schema
+
+TEXT_NAME = "text"
+ENTITY_CONTROL = "entity"
+TRIGGER_CONTROL = "trigger"
+REALIS_CONTROL = "realis"
+ENTITY_ID_CONTROL = "entity_id"
+CONFIG_PATH = Path(__file__).with_name("labeling_config.xml")
+
+
+def _label(value: str, color: str, hint: str) -> str:
+    return f"    <Label value={quoteattr(value)} background={quoteattr(color)} hint={quoteattr(hint)}/>"
+
+
+def labeling_config() -> str:
+    """The XML config: two Labels controls on one character-granular Text, roles, realis and entity ids."""
+    coref_labels = ",".join(t.name for t in schema.ENTITY_TYPES if t.coref)
+    lines = [
+        "<View>",
+        '  <Header value="Entities (mentions)"/>',
+        f'  <Labels name="{ENTITY_CONTROL}" toName="{TEXT_NAME}" choice="single" showInline="true">',
+        *(_label(t.name, t.color, t.description) for t in schema.ENTITY_TYPES),
+        "  </Labels>",
+        '  <Header value="Event triggers (PLOVER)"/>',
+        f'  <Labels name="{TRIGGER_CONTROL}" toName="{TEXT_NAME}" choice="single" showInline="true">',
+        *(_label(t.name, t.color, t.description) for t in schema.EVENT_TYPES),
+        "  </Labels>",
+        f'  <Text name="{TEXT_NAME}" value="$text" granularity="symbol"/>',
+        "  <Relations>",
+        *(f"    <Relation value={quoteattr(r.name)} hint={quoteattr(r.description)}/>" for r in schema.ROLES),
+        "  </Relations>",
+        f'  <View visibleWhen="region-selected" whenTagName="{TRIGGER_CONTROL}">',
+        '    <Header value="Realis of the selected trigger"/>',
+        f'    <Choices name="{REALIS_CONTROL}" toName="{TEXT_NAME}" perRegion="true" choice="single" '
+        'showInline="true">',
+        *(f"      <Choice value={quoteattr(name)} hint={quoteattr(desc)}/>" for name, desc in schema.REALIS),
+        "    </Choices>",
+        "  </View>",
+        f'  <View visibleWhen="region-selected" whenTagName="{ENTITY_CONTROL}" whenLabelValue="{coref_labels}">',
+        '    <Header value="Canonical entity id of the selected mention (lower_snake_case, e.g. vladimir_putin)"/>',
+        f'    <TextArea name="{ENTITY_ID_CONTROL}" toName="{TEXT_NAME}" perRegion="true" maxSubmissions="1" '
+        'editable="true" rows="1"/>',
+        "  </View>",
+        "</View>",
+    ]
+    return "\n".join(lines) + "\n"

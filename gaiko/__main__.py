@@ -1,0 +1,5 @@
+import sys
+
+from gaiko.cli import main
+
+sys.exit(main())

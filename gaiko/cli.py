@@ -1,0 +1,51 @@
+"""The `gaiko` command. Each verb is a thin shell over one function of the package."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from gaiko.io import GaikoError
+
+# Modules that add verbs; each has `register(subparsers)`. Heavy imports stay inside the handlers.
+VERB_MODULES = (
+    "gaiko.corpus_cli",
+    "gaiko.annotation.cli",
+    "gaiko.eval.cli",
+    "gaiko.baselines.cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gaiko",
+        description="Japanese diplomacy news corpus: build the dataset, annotate in Label Studio, "
+        "score extractors.",
+    )
+    subparsers = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    for name in VERB_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except GaikoError as e:
+        print(f"gaiko {args.verb}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"gaiko {args.verb}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

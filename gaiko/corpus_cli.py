@@ -1,0 +1,64 @@
+"""Verbs of the corpus side of the data flow: ingest, sheet, build, stats."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from gaiko import schema
+from gaiko.io import dumps_line, write_jsonl_atomic
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from gaiko.corpus import ingest
+
+    doc, result = ingest(args.raw)
+    summary = ", ".join(f"{n} {reason}" for reason, n in sorted(result.summary().items()))
+    print(f"{args.raw}: {len(doc['text'])} characters kept; removed: {summary or 'nothing'}", file=sys.stderr)
+    if args.verbose:
+        for line, reason, content in result.removed:
+            where = f"line {line}" if line else "inline"
+            print(f"  {where:>10}  {reason:<28} {content[:70]}", file=sys.stderr)
+    if args.out:
+        write_jsonl_atomic(args.out, [doc])
+    else:
+        print(dumps_line(doc) if args.json else doc["text"])
+    return 0
+
+
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from gaiko.annotation.sheets import resolve_sheet, sheet_warnings
+    from gaiko.corpus import clean_documents
+
+    documents = {d["id"]: d for d in clean_documents()}
+    resolved = []
+    for path in args.sheets:
+        doc = resolve_sheet(path, documents)
+        labels = Counter(m["label"] for m in doc["entities"])
+        types = Counter(e["type"] for e in doc["events"])
+        n_args = sum(len(e["arguments"]) for e in doc["events"])
+        print(f"{path}: {doc['id']}: {len(doc['entities'])} mentions ({dict(labels)}), "
+              f"{len(doc['events'])} events ({dict(types)}), {n_args} arguments")
+        for warning in sheet_warnings(doc):
+            print(f"  warning: {warning}")
+        resolved.append(doc)
+    if args.out:
+        write_jsonl_atomic(args.out, sorted(resolved, key=lambda d: d["id"]))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("ingest", help="clean a raw article into a document and report what was removed")
+    p.add_argument("raw", type=Path, help="raw web-page text (UTF-8)")
+    p.add_argument("--out", type=Path, help="write the document as one JSONL line to this file")
+    p.add_argument("--json", action="store_true", help="print the document as JSON instead of its text")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every removed line with its reason")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = subparsers.add_parser("sheet", help="resolve annotation sheets to gold documents (offsets checked)")
+    p.add_argument("sheets", nargs="+", type=Path)
+    p.add_argument("--out", type=Path, help="write the resolved documents (JSONL, documents shape)")
+    p.set_defaults(handler=cmd_sheet)

@@ -1,0 +1,138 @@
+"""The document record shared by the corpus, the gold, the dataset and the harness.
+
+A document is a plain dict (it is what the `documents` config and gold JSONL files hold):
+
+    {"id", "title", "publisher", "url", "date", "date_note", "language", "source_file", "text",
+     "raw_alignment": [{"start", "raw_start", "length"}],
+     "entities": [{"id", "start", "end", "label", "text", "entity_id"}],
+     "events": [{"id", "type", "realis", "trigger": {"start", "end", "text"},
+                 "arguments": [{"role", "mention_id"}]}]}
+
+Offsets are Unicode code points, end exclusive, and `text[start:end]` equals the mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from gaiko import schema
+from gaiko.io import GaikoError, iter_jsonl
+
+METADATA_FIELDS = ("id", "title", "publisher", "url", "date", "date_note", "language", "source_file")
+_ENTITY_ID = re.compile(schema.ENTITY_ID_PATTERN)
+
+
+def _is_offset(value: Any) -> bool:
+    return type(value) is int
+
+
+def validate_document(doc: dict) -> list[str]:
+    """Every problem of one gold document, as 'where: what' strings (empty list when valid)."""
+    problems: list[str] = []
+    text = doc.get("text")
+    if not isinstance(doc.get("id"), str) or not doc["id"]:
+        problems.append("document: missing or empty 'id'")
+    if not isinstance(text, str):
+        return problems + ["document: 'text' must be a string"]
+    if "\r" in text:
+        problems.append("document: text contains '\\r'; newlines must be '\\n'")
+
+    def check_span(where: str, span: dict, expected_text: bool = True) -> bool:
+        start, end = span.get("start"), span.get("end")
+        if not (_is_offset(start) and _is_offset(end)):
+            problems.append(f"{where}: start/end must be integers, got {start!r}/{end!r}")
+            return False
+        if not 0 <= start < end <= len(text):
+            problems.append(f"{where}: offsets {start}-{end} outside 0-{len(text)} or empty")
+            return False
+        if expected_text and span.get("text") != text[start:end]:
+            problems.append(f"{where}: text {span.get('text')!r} != text[{start}:{end}] {text[start:end]!r}")
+        return True
+
+    mentions: dict[str, dict] = {}
+    spans: list[tuple[int, int, str]] = []
+    for i, m in enumerate(doc.get("entities") or []):
+        where = f"entity {m.get('id', i)!s}"
+        if m.get("id") in mentions:
+            problems.append(f"{where}: duplicate mention id")
+        mentions[m.get("id")] = m
+        if m.get("label") not in schema.ENTITY_LABELS:
+            problems.append(f"{where}: unknown label {m.get('label')!r}")
+        if check_span(where, m):
+            spans.append((m["start"], m["end"], str(m.get("id"))))
+        eid = m.get("entity_id")
+        if eid is not None:
+            if m.get("label") not in schema.COREF_LABELS:
+                problems.append(f"{where}: a {m.get('label')} mention carries no entity id (got {eid!r})")
+            elif not isinstance(eid, str) or not _ENTITY_ID.match(eid):
+                problems.append(f"{where}: entity id {eid!r} is not lower_snake_case ASCII")
+    spans.sort()
+    for (s1, e1, a), (s2, e2, b) in zip(spans, spans[1:]):
+        if s2 < e1:
+            problems.append(f"entity {b}: overlaps entity {a} ({s1}-{e1} and {s2}-{e2}); mentions are flat")
+
+    event_ids: set[str] = set()
+    for i, ev in enumerate(doc.get("events") or []):
+        where = f"event {ev.get('id', i)!s}"
+        if ev.get("id") in event_ids:
+            problems.append(f"{where}: duplicate event id")
+        event_ids.add(ev.get("id"))
+        if ev.get("type") not in schema.EVENT_LABELS:
+            problems.append(f"{where}: unknown event type {ev.get('type')!r}")
+        if ev.get("realis") not in schema.REALIS_VALUES:
+            problems.append(f"{where}: unknown realis {ev.get('realis')!r}")
+        trigger = ev.get("trigger")
+        if not isinstance(trigger, dict):
+            problems.append(f"{where}: missing trigger")
+        else:
+            check_span(f"{where} trigger", trigger)
+        seen_args: set[tuple[str, str]] = set()
+        for arg in ev.get("arguments") or []:
+            role, mid = arg.get("role"), arg.get("mention_id")
+            if role not in schema.ROLE_NAMES:
+                problems.append(f"{where}: unknown role {role!r}")
+            if mid not in mentions:
+                problems.append(f"{where}: argument {role} points to unknown mention {mid!r}")
+            elif role in schema.ROLE_ENTITY_TYPES and mentions[mid].get("label") not in schema.ROLE_ENTITY_TYPES[role]:
+                problems.append(f"{where}: {role} cannot be a {mentions[mid].get('label')} mention ({mid})")
+            if (role, mid) in seen_args:
+                problems.append(f"{where}: duplicate argument {role}={mid}")
+            seen_args.add((role, mid))
+    return problems
+
+
+def check_documents(docs: Iterable[dict], source: str | Path) -> None:
+    """Raise one GaikoError for the first invalid document (its id and first problem)."""
+    for doc in docs:
+        problems = validate_document(doc)
+        if problems:
+            extra = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise GaikoError(f"document {doc.get('id')!r}: {problems[0]}{extra}", source)
+
+
+def load_documents(path: str | Path) -> list[dict]:
+    """Read a gold JSONL file in the `documents` shape, validating every document."""
+    docs, seen = [], set()
+    for line, doc in iter_jsonl(path):
+        if not isinstance(doc, dict):
+            raise GaikoError("each line must be a JSON object", path, line)
+        problems = validate_document(doc)
+        if problems:
+            raise GaikoError(f"document {doc.get('id')!r}: {problems[0]}", path, line)
+        if doc["id"] in seen:
+            raise GaikoError(f"duplicate document id {doc['id']!r}", path, line)
+        seen.add(doc["id"])
+        docs.append(doc)
+    return docs
+
+
+def mention_index(doc: dict) -> dict[str, dict]:
+    return {m["id"]: m for m in doc.get("entities") or []}
+
+
+def strip_annotations(doc: dict) -> dict:
+    """The document as an extractor sees it: metadata and text, no entities or events."""
+    return {k: doc[k] for k in (*METADATA_FIELDS, "text") if k in doc}
