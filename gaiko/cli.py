@@ -13,6 +13,7 @@ VERB_MODULES = (
     "gaiko.corpus_cli",
     "gaiko.annotation.cli",
     "gaiko.eval.cli",
+    "gaiko.eval.run",
     "gaiko.baselines.cli",
 )
 

@@ -50,6 +50,45 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from gaiko.build import build
+
+    counts = build(args.out)
+    print(f"built {args.out}: " + ", ".join(f"{n} {split}" for split, n in counts.items()) + " documents")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Load every config with `datasets.load_dataset`, as a model builder would, and summarise it."""
+    import datasets
+
+    for config in datasets.get_dataset_config_names(str(args.dataset)):
+        ds = datasets.load_dataset(str(args.dataset), config)
+        print(f"{config}: " + ", ".join(f"{split} {len(rows)}" for split, rows in ds.items()))
+    docs = datasets.load_dataset(str(args.dataset), "documents")
+    for split, rows in docs.items():
+        for row in rows:
+            print(f"  {split:<10} {row['id']}  {row['date']}  {len(row['text']):>5} chars  "
+                  f"{len(row['entities']):>4} mentions  {len(row['events']):>3} events  {row['title'][:30]}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from gaiko.card import guidelines_path, render_generated_blocks
+    from gaiko.io import read_text, write_text_atomic
+
+    path = guidelines_path()
+    text = read_text(path)
+    fresh = render_generated_blocks(text)
+    if args.check:
+        if fresh != text:
+            print(f"{path.name}: generated tables differ from gaiko.schema; run `gaiko docs`", file=sys.stderr)
+            return 1
+        return 0
+    write_text_atomic(path, fresh)
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("ingest", help="clean a raw article into a document and report what was removed")
     p.add_argument("raw", type=Path, help="raw web-page text (UTF-8)")
@@ -62,3 +101,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("sheets", nargs="+", type=Path)
     p.add_argument("--out", type=Path, help="write the resolved documents (JSONL, documents shape)")
     p.set_defaults(handler=cmd_sheet)
+
+    from gaiko.build import DATASET_DIR
+
+    p = subparsers.add_parser("build", help="regenerate dataset/ from the gold exports (deterministic, atomic)")
+    p.add_argument("--out", type=Path, default=DATASET_DIR, help="dataset folder (default: dataset/)")
+    p.set_defaults(handler=cmd_build)
+
+    p = subparsers.add_parser("stats", help="load the dataset with datasets.load_dataset and summarise it")
+    p.add_argument("--dataset", type=Path, default=DATASET_DIR)
+    p.set_defaults(handler=cmd_stats)
+
+    p = subparsers.add_parser("docs", help="refresh the label tables of the guidelines from the schema")
+    p.add_argument("--check", action="store_true", help="only report whether they are out of date")
+    p.set_defaults(handler=cmd_docs)
