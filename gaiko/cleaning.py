@@ -182,7 +182,8 @@ def clean(raw: str) -> CleanResult:
     lines = _lines(raw)
     url, date, date_note = _extract_metadata(lines)
     title_index = _find_title(lines)
-    removed = [(n, "before headline", line.text.strip()) for n, line in lines[:title_index] if line.text.strip()]
+    removed = [(n, _classify(line.text.strip()) or "before headline", line.text.strip())
+               for n, line in lines[:title_index] if line.text.strip()]
     title = nfc(lines[title_index][1].strip())
 
     authors: set[str] = set()
