@@ -1,0 +1,133 @@
+"""Verbs `validate`, `score` and `compare`: thin shells over the evaluation library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from gaiko.io import GaikoError
+
+
+def _add_gold_arguments(p: argparse.ArgumentParser) -> None:
+    gold = p.add_mutually_exclusive_group()
+    gold.add_argument("--gold", type=Path, metavar="FILE", help="gold JSONL in the documents shape")
+    gold.add_argument("--split", default="test", help="dataset split to score against (default: test)")
+
+
+def _add_bootstrap_arguments(p: argparse.ArgumentParser, default: int) -> None:
+    p.add_argument("--bootstrap", type=int, default=default, metavar="N",
+                   help=f"document-level bootstrap resamples (default: {default})")
+    p.add_argument("--seed", type=int, default=0, metavar="K", help="random seed of the resampling (default: 0)")
+
+
+def _threshold(text: str) -> tuple[str, float]:
+    metric, sep, value = text.partition("=")
+    try:
+        if metric and sep:
+            return metric, float(value)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"expected METRIC=VALUE such as ner.strict.micro.f1=0.6, got {text!r}")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("validate", help="check a predictions file against the gold documents",
+                              description="List every problem of a predictions file, one line each "
+                              "(FILE:LINE: problem); exit 1 if there is any.")
+    p.add_argument("pred", type=Path, metavar="PRED")
+    _add_gold_arguments(p)
+    p.set_defaults(handler=validate_command)
+
+    p = subparsers.add_parser("score", help="score predictions: NER modes, event metrics, bootstrap intervals",
+                              description="Score a predictions file against gold documents.")
+    p.add_argument("--pred", type=Path, required=True, metavar="PRED")
+    _add_gold_arguments(p)
+    _add_bootstrap_arguments(p, 0)
+    p.add_argument("--out", type=Path, metavar="DIR", help="write report.json, report.md, errors.tsv and plots")
+    p.add_argument("--json", action="store_true", help="print the report JSON instead of the table")
+    p.add_argument("--fail-under", type=_threshold, action="append", default=[], metavar="METRIC=VALUE",
+                   help="exit 1 when a metric (e.g. ner.strict.micro.f1) is below VALUE; repeatable")
+    p.add_argument("--drop-invalid", action="store_true",
+                   help="score the valid part of an invalid file (rejections are counted in the report) "
+                   "instead of refusing it")
+    p.set_defaults(handler=score_command)
+
+    p = subparsers.add_parser("compare", help="paired bootstrap comparison of two prediction files",
+                              description="Compare B against A on the same gold documents: delta = B - A.")
+    p.add_argument("a", type=Path, metavar="A")
+    p.add_argument("b", type=Path, metavar="B")
+    _add_gold_arguments(p)
+    _add_bootstrap_arguments(p, 1000)
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument("--drop-invalid", action="store_true", help="compare the valid parts of invalid files")
+    p.set_defaults(handler=compare_command)
+
+
+def _gold(args: argparse.Namespace) -> list[dict]:
+    if args.gold is not None:
+        from gaiko.documents import load_documents
+
+        return load_documents(args.gold)
+    from gaiko.build import load_split
+
+    return load_split(args.split)
+
+
+def _load(path: Path, gold_docs: list[dict], drop_invalid: bool):
+    """Valid predictions of a file; an invalid file is refused unless the caller accepts dropping."""
+    from gaiko.eval.predictions import load_predictions
+
+    loaded = load_predictions(path, gold_docs)
+    if loaded.problems and not drop_invalid:
+        first, more = loaded.problems[0], len(loaded.problems) - 1
+        tail = f" (and {more} more problem{'s' * (more > 1)}; `gaiko validate` lists them)" if more else ""
+        raise GaikoError(first.message + tail, path, first.line)
+    if loaded.problems:
+        print(f"gaiko: {path}: {len(loaded.problems)} problems; their items are left out and counted",
+              file=sys.stderr)
+    return loaded
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    from gaiko.eval.predictions import load_predictions
+
+    problems = load_predictions(args.pred, _gold(args)).problems
+    for problem in problems:
+        print(problem.format(args.pred))
+    print(f"{args.pred}: {len(problems)} problem{'s' * (len(problems) != 1)}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def score_command(args: argparse.Namespace) -> int:
+    from gaiko.eval.metrics import evaluate
+    from gaiko.eval.report import format_table, metric_value, write_report
+
+    gold_docs = _gold(args)
+    loaded = _load(args.pred, gold_docs, args.drop_invalid)
+    evaluation = evaluate(gold_docs, loaded.by_id, args.bootstrap, args.seed, loaded.problems)
+    report = evaluation.report
+    values = {metric: metric_value(report, metric) for metric, _ in args.fail_under}
+    if args.out:
+        written = write_report(report, args.out, evaluation.errors, evaluation.confusion)
+        print(f"wrote {args.out}: {', '.join(p.name for p in written)}", file=sys.stderr)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_table(report), end="\n" * args.json)
+    failed = [(m, values[m], v) for m, v in args.fail_under if values[m] < v]
+    for metric, value, required in failed:
+        print(f"gaiko score: {metric} = {value:.4f} is below the required {required:.4f}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def compare_command(args: argparse.Namespace) -> int:
+    from gaiko.eval.bootstrap import compare
+    from gaiko.eval.report import format_comparison
+
+    if args.bootstrap < 1:
+        raise GaikoError("--bootstrap must be at least 1 for a paired comparison")
+    gold_docs = _gold(args)
+    a, b = (_load(path, gold_docs, args.drop_invalid).by_id for path in (args.a, args.b))
+    result = compare(gold_docs, a, b, args.bootstrap, args.seed)
+    print(json.dumps(result, indent=2) if args.json else format_comparison(result, str(args.a), str(args.b)),
+          end="\n" if args.json else "")
+    return 0

@@ -1,0 +1,135 @@
+"""Presenting a report: console table, markdown, error listing, and the report folder."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from gaiko.io import GaikoError, atomic_path
+
+ERROR_COLUMNS = ("document", "layer", "error", "gold_start", "gold_end", "gold_label", "gold_text",
+                 "pred_start", "pred_end", "pred_label", "pred_text")
+
+
+def _rows(report: dict) -> Iterable[tuple[str, str, dict | None]]:
+    """(section, name, score object) for every micro and macro line of the report."""
+    for section in ("ner", "events"):
+        for metric, scores in report[section].items():
+            yield section, f"{metric} micro", scores["micro"]
+            if scores["macro"] is not None:
+                yield section, f"{metric} macro", scores["macro"]
+
+
+def _ci(score: dict) -> str:
+    return f"[{score['ci'][0]:.3f}, {score['ci'][1]:.3f}]" if "ci" in score else ""
+
+
+def _counts(score: dict) -> tuple[str, ...]:
+    if "tp" not in score:
+        return (f"types={score['types']}", "", "", "")
+    return (str(score["tp"]), str(score["fp"]), str(score["fn"]), str(score.get("partial", "")))
+
+
+def format_table(report: dict) -> str:
+    """The report as an aligned plain-text table (what `gaiko score` prints)."""
+    header = ("metric", "P", "R", "F1", "95% CI", "tp", "fp", "fn", "partial")
+    lines = [header]
+    for section, name, score in _rows(report):
+        lines.append((f"{section}.{name}", f"{score['precision']:.3f}", f"{score['recall']:.3f}",
+                      f"{score['f1']:.3f}", _ci(score), *_counts(score)))
+    widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
+    text = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+            for row in lines]
+    realis = report["realis"]
+    text.append(f"realis accuracy on matched triggers: {realis['accuracy']:.3f} "
+                f"({realis['correct']}/{realis['total']}, {realis.get('missing', 0)} without realis) {_ci(realis)}")
+    text.append(_counts_sentence(report))
+    return "\n".join(text) + "\n"
+
+
+def _counts_sentence(report: dict) -> str:
+    counts = report["counts"]
+    scored, rejected = counts["predicted"], counts["rejected"]
+    sentence = (f"{report['documents']} gold documents ({counts['documents_without_prediction']} without a prediction); "
+                f"scored {scored['entities']} entities, {scored['events']} events, {scored['arguments']} arguments")
+    if any(rejected.values()):
+        reasons = ", ".join(f"{reason} {n}" for reason, n in counts["problems"].items())
+        sentence += (f"; rejected {rejected['documents']} lines, {rejected['entities']} entities, "
+                     f"{rejected['events']} events, {rejected['arguments']} arguments ({reasons})")
+    return sentence
+
+
+def format_markdown(report: dict) -> str:
+    """The report as markdown: summary tables, then per-type tables for each mode and metric."""
+    out = ["# Evaluation report", "", _counts_sentence(report) + ".", ""]
+    out += ["| metric | P | R | F1 | 95% CI | tp | fp | fn | partial |", "|---|---:|---:|---:|---|---:|---:|---:|---:|"]
+    out += [f"| {s}.{n} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {_ci(v)} | "
+            + " | ".join(_counts(v)) + " |" for s, n, v in _rows(report)]
+    realis = report["realis"]
+    out += ["", f"Realis accuracy on matched triggers: {realis['accuracy']:.3f} ({realis['correct']}/{realis['total']}) "
+            f"{_ci(realis)}", ""]
+    for section in ("ner", "events"):
+        for metric, scores in report[section].items():
+            if not scores["per_type"]:
+                continue
+            out += [f"## {section}.{metric} per type", "", "| type | P | R | F1 | 95% CI | tp | fp | fn | partial |",
+                    "|---|---:|---:|---:|---|---:|---:|---:|---:|"]
+            out += [f"| {label} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {_ci(v)} | "
+                    + " | ".join(_counts(v)) + " |" for label, v in scores["per_type"].items()]
+            out.append("")
+    return "\n".join(out)
+
+
+def _tsv_cell(value: object) -> str:
+    return "" if value is None else str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def format_errors(errors: list[dict]) -> str:
+    """Every error as TSV (tabs and newlines in text escaped as \\t and \\n)."""
+    lines = ["\t".join(ERROR_COLUMNS)]
+    lines += ["\t".join(_tsv_cell(row[c]) for c in ERROR_COLUMNS) for row in errors]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report: dict, out_dir: str | Path, errors: list[dict] = (),
+                 confusion: list[tuple[str, str]] = ()) -> list[Path]:
+    """Write report.json, report.md, errors.tsv and the PNG plots into `out_dir`, all or nothing."""
+    from gaiko.eval.plots import write_plots
+
+    out_dir = Path(out_dir)
+    with atomic_path(out_dir) as tmp:
+        tmp.mkdir()
+        (tmp / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (tmp / "report.md").write_text(format_markdown(report), encoding="utf-8")
+        (tmp / "errors.tsv").write_text(format_errors(list(errors)), encoding="utf-8")
+        write_plots(report, list(confusion), tmp)
+        names = sorted(p.name for p in tmp.iterdir())
+    return [out_dir / name for name in names]
+
+
+def metric_value(report: dict, path: str) -> float:
+    """The number at a dotted path such as `ner.strict.micro.f1` or `realis.accuracy`."""
+    node = report
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise GaikoError(f"unknown metric {path!r} (e.g. ner.strict.micro.f1, "
+                             "events.argument_classification.micro.f1, realis.accuracy)")
+        node = node[part]
+    if isinstance(node, bool) or not isinstance(node, (int, float)):
+        raise GaikoError(f"metric {path!r} is not a number")
+    return float(node)
+
+
+def format_comparison(result: dict, name_a: str, name_b: str) -> str:
+    """The paired comparison as a table: each system's score, δ = B - A, its 95% interval and p."""
+    header = ("metric", "A", "B", "delta", "95% CI of delta", "p")
+    lines = [header] + [(metric, f"{r['a']:.3f}", f"{r['b']:.3f}", f"{r['delta']:+.3f}",
+                         f"[{r['ci'][0]:+.3f}, {r['ci'][1]:+.3f}]", f"{r['p_value']:.3f}")
+                        for metric, r in result["metrics"].items()]
+    widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
+    text = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+            for row in lines]
+    return (f"A = {name_a}\nB = {name_b}\n" + "\n".join(text)
+            + f"\npaired bootstrap over {result['documents']} documents, {result['resamples']} resamples, "
+              f"seed {result['seed']}; p = share of resamples with delta > 2 x observed delta\n")

@@ -1,0 +1,214 @@
+"""`gaiko run`: run a third-party extractor in the sandbox on held-out documents, then score it.
+
+The extractor gets the documents without annotations as JSONL on stdin and writes predictions
+JSONL on stdout. Whatever it does, the harness ends with a run record whose `status` says what
+happened (ok, invalid_output, timeout, memory_exceeded, output_too_large, nonzero_exit,
+sandbox_error, sandbox_unavailable). A run that finished is scored: all of it when `ok`, its valid
+part when `invalid_output` (every problem listed with its line, rejected items counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import shlex
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import gaiko
+from gaiko.documents import load_documents, strip_annotations
+from gaiko.eval.predictions import Predictions, load_predictions
+from gaiko.eval.sandbox import Limits, run_sandboxed
+from gaiko.io import GaikoError, atomic_path, dumps_line, write_text_atomic
+
+PROJECT_ROOT = Path(gaiko.__file__).resolve().parents[1]
+# Folders of the project that hold gold annotations (or their history) and are never shown.
+GOLD_FOLDERS = ("annotation", "dataset", ".git", "reports")
+# Code packages a sandboxed `python -m gaiko...` needs to import.
+CODE_PACKAGES = ("gaiko", "gaiko.eval", "gaiko.baselines")
+STDERR_LINES = 20
+MAX_LISTED_PROBLEMS = 1000
+
+MESSAGES = {
+    "ok": "predictions for {predicted_documents} of {documents} documents in {wall_seconds} s",
+    "invalid_output": "{problems_total} problem(s) in the output; first: {first_problem}",
+    "timeout": "killed after the {limits[timeout_s]} s wall-time limit",
+    "memory_exceeded": "ran out of memory (limit {limits[memory_mb]} MB)",
+    "output_too_large": "killed after writing more than the {limits[max_output_mb]} MB output limit",
+    "nonzero_exit": "exited with code {exit_code}{signal_note}: {last_stderr_line}",
+    "sandbox_error": "the sandbox could not run the command: {message}",
+    "sandbox_unavailable": "{message}",
+}
+
+
+@dataclass
+class RunOutcome:
+    predictions: Predictions | None  # the valid predictions and every problem; None when it did not finish
+    stdout: bytes  # what the extractor wrote, as written
+    record: dict  # the run record
+
+    @property
+    def ok(self) -> bool:
+        return self.record["status"] == "ok"
+
+    @property
+    def scorable(self) -> bool:
+        """Finished and produced output: the valid part is scored, rejected items are counted."""
+        return self.predictions is not None
+
+
+def gold_hidden_paths(*extra: Path | None) -> list[Path]:
+    return [PROJECT_ROOT / name for name in GOLD_FOLDERS] + [Path(p) for p in extra if p is not None]
+
+
+def code_paths() -> list[Path]:
+    paths = []
+    for name in CODE_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            paths += [Path(p) for p in spec.submodule_search_locations]
+    return paths
+
+
+def run_extractor(argv: list[str], gold_docs: list[dict], *, workdir: Path = Path("."),
+                  limits: Limits = Limits(), hidden: list[Path] = ()) -> RunOutcome:
+    """Run `argv` sandboxed on the gold documents stripped of annotations, then check its output
+    line by line against the gold; never raises for anything the extractor does."""
+    stdin = "".join(dumps_line(strip_annotations(d)) + "\n" for d in gold_docs).encode("utf-8")
+    result = run_sandboxed(argv, stdin, workdir, limits=limits, readonly=code_paths(),
+                           hidden=gold_hidden_paths(*hidden))
+    predictions = None
+    if result.status == "ok":
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "stdout.jsonl"
+            path.write_bytes(result.stdout)
+            predictions = load_predictions(path, gold_docs)
+    problems = [asdict(p) for p in predictions.problems] if predictions else []
+    stderr_lines = result.stderr_tail.splitlines()[-STDERR_LINES:]
+    record = {
+        "status": "invalid_output" if problems else result.status,
+        "command": argv,
+        "workdir": str(Path(workdir).resolve()),
+        "exit_code": result.exit_code,
+        "signal": result.signal,
+        "wall_seconds": result.wall_seconds,
+        "output_bytes": result.output_bytes,
+        "limits": asdict(limits),
+        "enforcement": result.enforcement,
+        "documents": len(gold_docs),
+        "predicted_documents": len(predictions.by_id) if predictions else 0,
+        "problems_total": len(problems),
+        "problems": problems[:MAX_LISTED_PROBLEMS],
+        "stderr_tail": stderr_lines,
+    }
+    record["message"] = run_message(record, result.message)
+    return RunOutcome(predictions, result.stdout, record)
+
+
+def run_message(record: dict, sandbox_message: str = "") -> str:
+    problems = record["problems"]
+    first = f"line {problems[0]['line']}: {problems[0]['message']}" if problems else ""
+    fields = {
+        **record,
+        "message": sandbox_message,
+        "first_problem": first,
+        "signal_note": f" (signal {record['signal']})" if record["signal"] else "",
+        "last_stderr_line": record["stderr_tail"][-1] if record["stderr_tail"] else "(no stderr)",
+    }
+    return MESSAGES[record["status"]].format(**fields)
+
+
+def score_outcome(outcome: RunOutcome, gold_docs: list[dict], bootstrap: int = 0, seed: int = 0):
+    """The Evaluation of a finished run (its valid part; rejections counted), run record under "run"."""
+    from gaiko.eval.metrics import evaluate
+
+    predictions = outcome.predictions
+    evaluation = evaluate(gold_docs, predictions.by_id, bootstrap, seed, predictions.problems)
+    evaluation.report["run"] = outcome.record
+    return evaluation
+
+
+def load_gold(split: str, gold: Path | None) -> list[dict]:
+    if gold is not None:
+        return load_documents(gold)
+    from gaiko.build import load_split
+
+    return load_split(split)
+
+
+# ---------------------------------------------------------------- CLI
+
+def command_argv(cmd: str | None, extractor: str | None) -> list[str]:
+    if extractor is not None:
+        return [sys.executable, "-m", "gaiko.eval.extractor", extractor]
+    argv = shlex.split(cmd)
+    if not argv:
+        raise GaikoError("--cmd is empty")
+    return argv
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    gold_docs = load_gold(args.split, args.gold)
+    limits = Limits(timeout_s=args.timeout, memory_mb=args.memory, max_output_mb=args.max_output,
+                    processes=args.processes)
+    hidden = [args.gold, args.out, args.pred_out, *args.hide]
+    outcome = run_extractor(command_argv(args.cmd, args.extractor), gold_docs, workdir=args.workdir,
+                            limits=limits, hidden=hidden)
+    evaluation = score_outcome(outcome, gold_docs, args.bootstrap, args.seed) if outcome.scorable else None
+    report = evaluation.report if evaluation else {"run": outcome.record}
+    if args.pred_out and outcome.scorable:
+        with atomic_path(args.pred_out) as tmp:
+            tmp.write_bytes(outcome.stdout)
+    if args.out:
+        write_run_outputs(evaluation, outcome.record, args.out)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    elif evaluation:
+        from gaiko.eval.report import format_table
+
+        print(f"run: {outcome.record['message']}\n{format_table(report)}")
+    if not outcome.ok:
+        print(f"gaiko run: {outcome.record['status']}: {outcome.record['message']}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def write_run_outputs(evaluation, record: dict, out: Path) -> None:
+    """The score report (JSON, Markdown, errors, plots) when the run was scored, and always run.json."""
+    if evaluation is not None:
+        from gaiko.eval.report import write_report
+
+        write_report(evaluation.report, out, evaluation.errors, evaluation.confusion)
+    write_text_atomic(Path(out) / "run.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "run", help="run an extractor sandboxed on held-out documents and score its predictions",
+        description="Run an extractor under bubblewrap (no network, read-only file system, gold "
+        "folders hidden, private /tmp, time/memory/process/output limits); it reads documents "
+        "without annotations as JSONL on stdin and writes predictions JSONL on stdout.")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--cmd", help='command line of the extractor, e.g. "python3 extract.py"')
+    what.add_argument("--extractor", metavar="MODULE:OBJECT",
+                      help="a Python object with extract(documents) -> predictions (also sandboxed)")
+    gold = p.add_mutually_exclusive_group()
+    gold.add_argument("--split", default="test", help="dataset split to run on (default: test)")
+    gold.add_argument("--gold", type=Path, help="gold JSONL file in the documents shape")
+    p.add_argument("--workdir", type=Path, default=Path("."),
+                   help="folder the extractor runs in, mounted read-only (default: current folder)")
+    p.add_argument("--timeout", type=float, default=Limits.timeout_s, help="wall-time limit in seconds")
+    p.add_argument("--memory", type=int, default=Limits.memory_mb, help="memory limit in MB")
+    p.add_argument("--max-output", type=float, default=Limits.max_output_mb, help="stdout limit in MB")
+    p.add_argument("--processes", type=int, default=Limits.processes, help="process/thread limit")
+    p.add_argument("--hide", type=Path, action="append", default=[],
+                   help="another path the extractor must not see (repeatable)")
+    p.add_argument("--bootstrap", type=int, default=0, help="bootstrap resamples for confidence intervals")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, help="write run.json and the score report to this folder")
+    p.add_argument("--pred-out", type=Path, help="write the extractor's predictions to this JSONL file")
+    p.add_argument("--json", action="store_true", help="print the report (with the run record) as JSON")
+    p.set_defaults(handler=cmd_run)

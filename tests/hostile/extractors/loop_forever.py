@@ -1,0 +1,3 @@
+"""Hostile: never finishes."""
+while True:
+    pass
