@@ -18,6 +18,7 @@ TRIGGER_CONTROL = "trigger"
 REALIS_CONTROL = "realis"
 ENTITY_ID_CONTROL = "entity_id"
 CONFIG_PATH = Path(__file__).with_name("labeling_config.xml")
+DEFAULT_PROJECT = "gaiko"
 
 
 def _label(value: str, color: str, hint: str) -> str:

@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     except GaikoError as e:
         print(f"gaiko {args.verb}: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`gaiko ... | head`): not an error of ours
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(f"gaiko {args.verb}: interrupted", file=sys.stderr)
         return 130

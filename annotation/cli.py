@@ -1,0 +1,164 @@
+"""Verbs of the annotation side: `gaiko ls config|server|push|pull` and `gaiko agreement`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+from gaiko.annotation.labeling import DEFAULT_PROJECT
+from gaiko.annotation.server import DEFAULT_DATA_DIR
+from gaiko.io import GaikoError, read_text
+
+DEFAULT_EXPORT = Path("annotation") / "exports" / "gaiko.json"
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from gaiko.annotation.labeling import CONFIG_PATH, labeling_config
+    from gaiko.io import write_text_atomic
+
+    if args.write:
+        write_text_atomic(CONFIG_PATH, labeling_config())
+        print(f"wrote {CONFIG_PATH.name}", file=sys.stderr)
+    else:
+        sys.stdout.write(labeling_config())
+    return 0
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from gaiko.annotation.server import start_server
+
+    server = start_server(args.data_dir, args.port)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill` stops the server too (via finally)
+    print(f"Label Studio is up at {server.url} (data in {server.data_dir}); stop it with Ctrl-C.\n"
+          f"In another shell: export LABEL_STUDIO_URL={server.url}", flush=True)
+    try:
+        return server.process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.stop()
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from gaiko.annotation import studio
+    from gaiko.documents import load_documents
+
+    if args.predictions and not args.model_version:
+        raise GaikoError("--predictions needs --model-version (it names the pre-annotations in Label Studio)")
+    if args.annotations and not args.annotator:
+        raise GaikoError("--annotations needs --annotator EMAIL (the user the annotations are completed by)")
+    documents = studio.clean_or_given_documents(args.documents)
+    predictions = studio.load_predictions(args.predictions, documents) if args.predictions else None
+    gold = load_documents(args.annotations) if args.annotations else None
+    report = studio.push(studio.connect(), documents, args.project, predictions, args.model_version,
+                         gold, args.annotator, args.ground_truth)
+    print(f"project {report.project} id {report.project_id}: tasks {report.tasks_created} created, "
+          f"{report.tasks_present} already present; predictions {report.predictions_created} created, "
+          f"{report.predictions_present} already present; annotations {report.annotations_created} created "
+          f"({report.regions} regions and relations), {report.annotations_present} already present")
+    return 0
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from gaiko.annotation import studio
+
+    documents = studio.clean_or_given_documents(args.documents)
+    conversion = studio.pull(studio.connect(), args.out, args.project, documents)
+    r = conversion.report
+    print(f"wrote {args.out}: {r.tasks} tasks; annotations used {r.annotations_used} "
+          f"({r.ground_truth_used} ground truth, {r.superseded_by_ground_truth} superseded by it); "
+          f"cancelled skipped {r.cancelled_skipped}; drafts ignored {r.drafts_ignored}; "
+          f"predictions ignored {r.predictions_ignored}; unannotated {len(r.unannotated)}"
+          f"{' (' + ', '.join(r.unannotated) + ')' if r.unannotated else ''}; "
+          f"mentions {r.mentions}, events {r.events}, arguments {r.arguments}; "
+          f"'\\r\\n' normalized in {r.newline_tasks} tasks; whitespace-only text mismatches {r.whitespace_mismatches}")
+    return 0
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from gaiko.annotation.agreement import agreement
+
+    if (args.export is None) == (args.project is None):
+        raise GaikoError("give an export file or --project TITLE (a live export from the server), not both")
+    if args.project:
+        # before adjudication a project cannot be pulled into the gold; its live export can be compared
+        from gaiko.annotation import studio
+
+        client = studio.connect()
+        export, source = studio.live_export(client, args.project), f"project {args.project!r}"
+    else:
+        try:
+            export, source = json.loads(read_text(args.export)), str(args.export)
+        except json.JSONDecodeError as e:
+            raise GaikoError(f"invalid JSON: {e.msg}", args.export, e.lineno) from None
+    result = agreement(export, source)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    e = result["entities"]
+    print(f"{result['tasks_compared']} tasks with two or more annotations, {result['pairs']} annotator pairs\n")
+    print(f"{'entities':<12}{'a':>6}{'b':>6}{'match':>7}{'strict F1':>11}{'overlap F1':>12}")
+    for row in [*e["per_type"], {**e, "label": "all"}]:
+        print(f"{row['label']:<12}{row['a']:>6}{row['b']:>6}{row['strict_matches']:>7}"
+              f"{_fmt(row['strict_f1']):>11}{_fmt(row['overlap_f1']):>12}")
+    print(f"\nCohen's kappa on character labels: entities {_fmt(result['kappa']['entity'])}, "
+          f"triggers {_fmt(result['kappa']['trigger'])}")
+    for name in ("triggers", "arguments"):
+        row = result[name]
+        print(f"{name}: a {row['a']}, b {row['b']}, matches {row['matches']}, F1 {_fmt(row['f1'])}")
+    for name in ("realis", "entity_id"):
+        row = result[name]
+        print(f"{name} on matched spans: {row['agree']}/{row['matched']} agree ({_fmt(row['agreement'])})")
+    print(f"\n{len(result['disagreements'])} disagreements")
+    for d in result["disagreements"]:
+        print(f"  task {d['task']} ({d['doc_id']}) {' vs '.join(d['annotators'])}: {d['kind']:<9} "
+              f"{d['start']}-{d['end']} {d['text']!r}: {d['a']} | {d['b']}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    ls = subparsers.add_parser("ls", help="Label Studio: labeling config, local server, push, pull")
+    verbs = ls.add_subparsers(dest="ls_verb", metavar="SUBVERB", required=True)
+
+    p = verbs.add_parser("config", help="print the labeling config generated from the schema")
+    p.add_argument("--write", action="store_true", help="regenerate annotation/labeling_config.xml")
+    p.set_defaults(handler=cmd_config)
+
+    p = verbs.add_parser("server", help="run a local Label Studio on 127.0.0.1 (user and token from the "
+                         "environment: LABEL_STUDIO_USERNAME, LABEL_STUDIO_PASSWORD, LABEL_STUDIO_USER_TOKEN)")
+    p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where projects are kept "
+                   "(default: %(default)s)")
+    p.add_argument("--port", type=int, help="port (default: a free one)")
+    p.set_defaults(handler=cmd_server)
+
+    def project_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
+        parser.add_argument("--documents", type=Path, help="documents JSONL (default: the corpus's clean documents)")
+
+    p = verbs.add_parser("push", help="create/update the project: tasks, pre-annotations, typed annotations "
+                         "(server from LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY)")
+    project_option(p)
+    p.add_argument("--predictions", type=Path, help="predictions JSONL to show as pre-annotations")
+    p.add_argument("--model-version", help="name of the pre-annotations (e.g. the extractor and its version)")
+    p.add_argument("--annotations", type=Path, help="gold documents JSONL to load as annotations")
+    p.add_argument("--annotator", help="email of the user the annotations are completed by (created if needed)")
+    p.add_argument("--ground-truth", action="store_true", help="mark the loaded annotations as ground truth")
+    p.set_defaults(handler=cmd_push)
+
+    p = verbs.add_parser("pull", help="export the project as JSON into annotation/exports/ and check it converts")
+    project_option(p)
+    p.add_argument("--out", type=Path, default=DEFAULT_EXPORT, help="export file (default: %(default)s)")
+    p.set_defaults(handler=cmd_pull)
+
+    p = subparsers.add_parser("agreement", help="inter-annotator agreement and every disagreement of an export")
+    p.add_argument("export", type=Path, nargs="?", help="Label Studio JSON export")
+    p.add_argument("--project", help="compare the live export of this project instead of a file")
+    p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    p.set_defaults(handler=cmd_agreement)

@@ -1,0 +1,395 @@
+"""Label Studio results ↔ gold documents, both ways.
+
+Export → gold (`export_to_documents`): one annotation per task is used — the non-cancelled ground-truth one,
+else the only non-cancelled one; several non-adjudicated annotations are an error (adjudicate by marking one
+as ground truth); a task with none is reported as unannotated. Drafts and predictions are never gold.
+Regions labelled by the `entity` control are mentions, by the `trigger` control event triggers; per-region
+realis / entity-id results share their region's id; a relation links a trigger to a mention and its label is
+the role. The relation is oriented by what its ends are (trigger → mention) whatever its `direction`; only
+when both ends are both a trigger and a mention does `direction` decide ("left" makes `to_id` the trigger,
+"right" and "bi" make `from_id` the trigger).
+
+Task text with `\\r\\n` (or a lone `\\r`) is normalized to `\\n` and offsets are shifted, so gold texts hold `\\n`
+only. Offsets are code points; `value.text` is checked against the text: a difference in whitespace only (Label
+Studio collapses it) is counted and the offsets are trusted, any other difference is an error.
+Mention ids are m1, m2, … by offset and event ids e1, … by trigger offset, so the gold is deterministic.
+
+Gold → results (`documents_to_results`) is the exact inverse, used to load typed annotations into Label Studio;
+`predictions_to_results` turns an extractor's predictions into pre-annotations.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from gaiko import schema
+from gaiko.annotation.labeling import (
+    ENTITY_CONTROL,
+    ENTITY_ID_CONTROL,
+    REALIS_CONTROL,
+    TEXT_NAME,
+    TRIGGER_CONTROL,
+)
+from gaiko.documents import validate_document
+from gaiko.io import GaikoError
+
+LABELS_OF_CONTROL = {ENTITY_CONTROL: schema.ENTITY_LABELS, TRIGGER_CONTROL: schema.EVENT_LABELS}
+RESULT_TYPE_OF_CONTROL = {ENTITY_CONTROL: "labels", TRIGGER_CONTROL: "labels", REALIS_CONTROL: "choices",
+                          ENTITY_ID_CONTROL: "textarea"}
+ROLE_ORDER = {name: i for i, name in enumerate(schema.ROLE_NAMES)}
+ENTITY_ORDER = {name: i for i, name in enumerate(schema.ENTITY_LABELS)}
+EVENT_ORDER = {name: i for i, name in enumerate(schema.EVENT_LABELS)}
+# The entity type of a mention created for a predicted argument that matches no predicted entity.
+DEFAULT_ARGUMENT_TYPE = {r.name: r.entity_types[0] for r in schema.ROLES}
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def task_data(doc: dict) -> dict:
+    """The data of the task that shows a document to annotators (the hash detects a text changed since)."""
+    return {"text": doc["text"], "doc_id": doc["id"], "title": doc.get("title"), "text_sha256": text_sha256(doc["text"])}
+
+
+@dataclass
+class ConversionReport:
+    """What an export contained and what became gold; nothing is dropped without being counted here."""
+
+    tasks: int = 0
+    annotations_used: int = 0
+    ground_truth_used: int = 0
+    cancelled_skipped: int = 0
+    superseded_by_ground_truth: int = 0
+    drafts_ignored: int = 0
+    predictions_ignored: int = 0
+    unannotated: list[str] = field(default_factory=list)
+    newline_tasks: int = 0
+    whitespace_mismatches: int = 0
+    mentions: int = 0
+    events: int = 0
+    arguments: int = 0
+
+
+@dataclass
+class Conversion:
+    documents: list[dict]
+    report: ConversionReport
+
+
+class ExportTask:
+    """One exported task: its normalized text and where its errors point."""
+
+    def __init__(self, task: Any, source: str):
+        self.source = source
+        if not isinstance(task, dict):
+            raise GaikoError("each task of the export must be a JSON object", source)
+        self.id, self.doc_id = task.get("id"), None
+        data = task.get("data")
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            raise self.error("data has no 'text' string")
+        if not isinstance(data.get("doc_id"), str) or not data["doc_id"]:
+            raise self.error("data has no 'doc_id' (tasks must be imported with `gaiko ls push`)")
+        self.data, self.doc_id, self.raw_text = data, data["doc_id"], data["text"]
+        self.removed = [i for i, ch in enumerate(self.raw_text) if ch == "\r" and self.raw_text[i + 1: i + 2] == "\n"]
+        self.text = self.raw_text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def error(self, problem: str, annotation: Any = None, region: Any = None) -> GaikoError:
+        where = f"task {self.id}" + (f" ({self.doc_id})" if self.doc_id else "")
+        where += f" annotation {annotation}" if annotation is not None else ""
+        where += f" region {region}" if region is not None else ""
+        return GaikoError(f"{where}: {problem}", self.source)
+
+    def shift(self, offset: int) -> int:
+        """Offset in the raw text → offset in the normalized text (a removed '\\r' maps to its '\\n')."""
+        return offset - bisect.bisect_left(self.removed, offset)
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int
+
+
+def _collapse(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _single(values: Any, allowed: tuple[str, ...], what: str, fail) -> str:
+    if not isinstance(values, list) or len(values) != 1:
+        raise fail(f"expected exactly one {what}, got {values!r}")
+    if values[0] not in allowed:
+        raise fail(f"unknown {what} {values[0]!r} (known: {', '.join(allowed)})")
+    return values[0]
+
+
+def _entity_id(values: Any, fail) -> str | None:
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise fail(f"entity id must be a list of strings, got {values!r}")
+    ids = sorted({v.strip() for v in values if v.strip()})
+    if len(ids) > 1:
+        raise fail(f"several entity ids {ids!r}; keep one")
+    return ids[0] if ids else None
+
+
+def annotation_to_document(task: ExportTask, annotation: dict, report: ConversionReport) -> dict:
+    """The gold document of one annotation (no metadata beyond id, title and text)."""
+    aid = annotation.get("id")
+    regions: dict[Any, dict] = {}
+    relations: list[dict] = []
+    result = annotation.get("result")
+    if not isinstance(result, list):
+        raise task.error("'result' is not a list", aid)
+    for r in result:
+        if not isinstance(r, dict):
+            raise task.error(f"result item is not an object: {r!r}", aid)
+        if r.get("type") == "relation":
+            relations.append(r)
+            continue
+        rid = r.get("id")
+
+        def fail(problem: str, rid=rid) -> GaikoError:
+            return task.error(problem, aid, rid)
+
+        control = r.get("from_name")
+        if control not in RESULT_TYPE_OF_CONTROL or r.get("to_name", TEXT_NAME) != TEXT_NAME:
+            raise fail(f"unknown control {control!r} (the project's labeling config is not the generated one)")
+        if r.get("type") != RESULT_TYPE_OF_CONTROL[control]:
+            raise fail(f"control {control!r} gave a result of type {r.get('type')!r}")
+        if rid is None:
+            raise fail("result has no region id")
+        value = r.get("value")
+        if not isinstance(value, dict):
+            raise fail("result has no 'value' object")
+        start, end = value.get("start"), value.get("end")
+        if not (_is_int(start) and _is_int(end)):
+            raise fail(f"start/end must be integers, got {start!r}/{end!r}")
+        if not 0 <= start < end <= len(task.raw_text):
+            raise fail(f"region {start}-{end} is empty or outside the text (length {len(task.raw_text)})")
+        span_text = task.raw_text[start:end]
+        shown = value.get("text")
+        if isinstance(shown, str) and shown != span_text:
+            if _collapse(shown) != _collapse(span_text):
+                raise fail(f"value.text {shown!r} != text[{start}:{end}] {span_text!r}")
+            report.whitespace_mismatches += 1
+        region = regions.setdefault(rid, {"start": start, "end": end})
+        if (region["start"], region["end"]) != (start, end):
+            raise fail(f"results of one region disagree on its offsets ({region['start']}-{region['end']} "
+                       f"and {start}-{end})")
+        if control in region:
+            raise fail(f"region has two {control!r} results")
+        if control in LABELS_OF_CONTROL:
+            region[control] = _single(value.get("labels"), LABELS_OF_CONTROL[control], f"{control} label", fail)
+        elif control == REALIS_CONTROL:
+            region[control] = _single(value.get("choices"), schema.REALIS_VALUES, "realis", fail)
+        else:
+            region[control] = _entity_id(value.get("text"), fail)
+
+    for rid, region in regions.items():
+        if ENTITY_CONTROL not in region and TRIGGER_CONTROL not in region:
+            raise task.error("per-region result for a region that has no entity or trigger label", aid, rid)
+        if REALIS_CONTROL in region and TRIGGER_CONTROL not in region:
+            raise task.error("realis on a region that is not an event trigger", aid, rid)
+        if TRIGGER_CONTROL in region and REALIS_CONTROL not in region:
+            raise task.error(f"{region[TRIGGER_CONTROL]} trigger has no realis; choose one", aid, rid)
+        if region.get(ENTITY_ID_CONTROL) and region.get(ENTITY_CONTROL) not in schema.COREF_LABELS:
+            raise task.error(f"entity id {region[ENTITY_ID_CONTROL]!r} on a region that is not a mention of "
+                             f"a type with entity ids ({', '.join(sorted(schema.COREF_LABELS))})", aid, rid)
+
+    def span(region: dict) -> tuple[int, int]:
+        return task.shift(region["start"]), task.shift(region["end"])
+
+    mention_regions = sorted((rid for rid, g in regions.items() if ENTITY_CONTROL in g),
+                             key=lambda rid: (*span(regions[rid]), ENTITY_ORDER[regions[rid][ENTITY_CONTROL]]))
+    for a, b in zip(mention_regions, mention_regions[1:]):
+        if span(regions[b])[0] < span(regions[a])[1]:
+            raise task.error(f"mention overlaps mention region {a}; mentions are flat", aid, b)
+    mention_ids = {rid: f"m{i}" for i, rid in enumerate(mention_regions, start=1)}
+    trigger_regions = sorted((rid for rid, g in regions.items() if TRIGGER_CONTROL in g),
+                             key=lambda rid: (*span(regions[rid]), EVENT_ORDER[regions[rid][TRIGGER_CONTROL]]))
+    arguments: dict[Any, list[tuple[str, Any]]] = {rid: [] for rid in trigger_regions}
+
+    for rel in relations:
+        ends = (rel.get("from_id"), rel.get("to_id"))
+        where = f"relation {ends[0]}→{ends[1]}"
+        for end in ends:
+            if end not in regions:
+                raise task.error(f"{where}: region {end!r} it points to is missing", aid, end)
+        fits = [(t, m) for t, m in (ends, ends[::-1])
+                if TRIGGER_CONTROL in regions[t] and ENTITY_CONTROL in regions[m]]
+        if not fits:
+            raise task.error(f"{where} does not link an event trigger to a mention", aid, ends[0])
+        trigger, mention = fits[1] if len(fits) == 2 and rel.get("direction") == "left" else fits[0]
+        role = _single(rel.get("labels"), schema.ROLE_NAMES, "role",
+                       lambda p: task.error(f"{where}: {p}", aid, ends[0]))
+        label = regions[mention][ENTITY_CONTROL]
+        if label not in schema.ROLE_ENTITY_TYPES[role]:
+            raise task.error(f"{where}: a {role} cannot be a {label} mention", aid, mention)
+        if (role, mention) in arguments[trigger]:
+            raise task.error(f"{where}: duplicate {role} relation", aid, trigger)
+        arguments[trigger].append((role, mention))
+
+    entities = []
+    for rid in mention_regions:
+        start, end = span(regions[rid])
+        entities.append({"id": mention_ids[rid], "start": start, "end": end, "label": regions[rid][ENTITY_CONTROL],
+                         "text": task.text[start:end], "entity_id": regions[rid].get(ENTITY_ID_CONTROL)})
+    events = []
+    for i, rid in enumerate(trigger_regions, start=1):
+        start, end = span(regions[rid])
+        args = sorted(arguments[rid], key=lambda a: (ROLE_ORDER[a[0]], span(regions[a[1]])))
+        events.append({"id": f"e{i}", "type": regions[rid][TRIGGER_CONTROL], "realis": regions[rid][REALIS_CONTROL],
+                       "trigger": {"start": start, "end": end, "text": task.text[start:end]},
+                       "arguments": [{"role": role, "mention_id": mention_ids[m]} for role, m in args]})
+    return {"id": task.doc_id, "title": task.data.get("title"), "text": task.text, "entities": entities,
+            "events": events}
+
+
+def _choose_annotation(task: ExportTask, raw_task: dict, report: ConversionReport) -> dict | None:
+    annotations = raw_task.get("annotations") or []
+    if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
+        raise task.error("'annotations' is not a list of objects")
+    live = [a for a in annotations if not a.get("was_cancelled")]
+    report.cancelled_skipped += len(annotations) - len(live)
+    report.drafts_ignored += len(raw_task.get("drafts") or [])
+    report.predictions_ignored += len(raw_task.get("predictions") or [])
+    truth = [a for a in live if a.get("ground_truth")]
+    if len(truth) > 1:
+        raise task.error(f"{len(truth)} ground-truth annotations ({', '.join(str(a.get('id')) for a in truth)}); "
+                         "keep one")
+    if truth:
+        report.ground_truth_used += 1
+        report.superseded_by_ground_truth += len(live) - 1
+        return truth[0]
+    if len(live) > 1:
+        raise task.error(f"{len(live)} annotations by different annotators "
+                         f"({', '.join(str(a.get('id')) for a in live)}); adjudicate: mark the agreed one as "
+                         "ground truth in Label Studio")
+    return live[0] if live else None
+
+
+def convert_export(export: Any, source: str, documents: dict[str, dict] | None = None,
+                   require_complete: bool = False) -> Conversion:
+    """Gold documents from a Label Studio JSON export, with the counts of what was used and skipped.
+
+    `documents` (clean documents by id) adds their metadata and checks that each task shows exactly the
+    clean text; `require_complete` makes an unannotated task an error instead of a counted omission.
+    """
+    if not isinstance(export, list):
+        raise GaikoError("a Label Studio JSON export is a list of tasks", source)
+    report, docs, seen = ConversionReport(tasks=len(export)), [], {}
+    for raw_task in export:
+        task = ExportTask(raw_task, source)
+        if task.doc_id in seen:
+            raise task.error(f"document {task.doc_id!r} is also task {seen[task.doc_id]}")
+        seen[task.doc_id] = task.id
+        report.newline_tasks += task.text != task.raw_text
+        expected = task.data.get("text_sha256")
+        if expected is not None and expected != text_sha256(task.text):
+            raise task.error("text differs from the text it was imported with (text_sha256 mismatch)")
+        clean = None
+        if documents is not None:
+            clean = documents.get(task.doc_id)
+            if clean is None:
+                raise task.error(f"no clean document {task.doc_id!r}")
+            if clean["text"] != task.text:
+                raise task.error(f"text differs from the clean document (sha256 {text_sha256(task.text)[:12]} "
+                                 f"vs {text_sha256(clean['text'])[:12]}); re-import the task")
+        annotation = _choose_annotation(task, raw_task, report)
+        if annotation is None:
+            if require_complete:
+                raise task.error("no usable annotation (none, or only cancelled ones)")
+            report.unannotated.append(task.doc_id)
+            continue
+        doc = annotation_to_document(task, annotation, report)
+        if clean is not None:
+            doc = {**clean, "entities": doc["entities"], "events": doc["events"]}
+        problems = validate_document(doc)
+        if problems:
+            raise task.error(problems[0], annotation.get("id"))
+        report.annotations_used += 1
+        report.mentions += len(doc["entities"])
+        report.events += len(doc["events"])
+        report.arguments += sum(len(e["arguments"]) for e in doc["events"])
+        docs.append(doc)
+    docs.sort(key=lambda d: d["id"])
+    return Conversion(docs, report)
+
+
+def export_to_documents(export: list[dict], source: str, documents: dict[str, dict] | None = None) -> list[dict]:
+    """Gold documents (documents shape) from a Label Studio JSON export; see `convert_export`."""
+    return convert_export(export, source, documents).documents
+
+
+def _region(rid: str, control: str, start: int, end: int, text: str | list[str], **value: Any) -> dict:
+    """One region result; a TextArea's `text` is its list of entered strings, the others repeat the span."""
+    return {"id": rid, "from_name": control, "to_name": TEXT_NAME, "type": RESULT_TYPE_OF_CONTROL[control],
+            "value": {"start": start, "end": end, "text": text, **value}}
+
+
+def _relation(trigger_id: str, mention_id: str, role: str) -> dict:
+    return {"from_id": trigger_id, "to_id": mention_id, "type": "relation", "direction": "right", "labels": [role]}
+
+
+def documents_to_results(doc: dict) -> list[dict]:
+    """Label Studio results that convert back to exactly this (valid) gold document."""
+    mention_ids = {m["id"] for m in doc["entities"]}
+    clash = mention_ids & {e["id"] for e in doc["events"]}
+    if clash:
+        raise GaikoError(f"document {doc['id']!r}: ids {sorted(clash)} name both a mention and an event")
+    results = []
+    for m in doc["entities"]:
+        results.append(_region(m["id"], ENTITY_CONTROL, m["start"], m["end"], m["text"], labels=[m["label"]]))
+        if m.get("entity_id"):
+            results.append(_region(m["id"], ENTITY_ID_CONTROL, m["start"], m["end"], [m["entity_id"]]))
+    for ev in doc["events"]:
+        t = ev["trigger"]
+        results.append(_region(ev["id"], TRIGGER_CONTROL, t["start"], t["end"], t["text"], labels=[ev["type"]]))
+        results.append(_region(ev["id"], REALIS_CONTROL, t["start"], t["end"], t["text"], choices=[ev["realis"]]))
+        results.extend(_relation(ev["id"], a["mention_id"], a["role"]) for a in ev["arguments"])
+    return results
+
+
+def predictions_to_results(text: str, prediction: dict, where: str) -> list[dict]:
+    """Pre-annotations from one predictions record; an argument span that is no predicted entity becomes a
+    mention of the first type its role allows (annotators correct it)."""
+
+    def span(obj: Any, what: str) -> tuple[int, int]:
+        start, end = (obj.get("start"), obj.get("end")) if isinstance(obj, dict) else (None, None)
+        if not (_is_int(start) and _is_int(end) and 0 <= start < end <= len(text)):
+            raise GaikoError(f"{where}: {what} has bad offsets {start!r}-{end!r} (text length {len(text)})")
+        return start, end
+
+    def known(value: Any, allowed: tuple[str, ...], what: str) -> str:
+        if value not in allowed:
+            raise GaikoError(f"{where}: unknown {what} {value!r}")
+        return value
+
+    results, mention_at = [], {}
+    for i, ent in enumerate(prediction.get("entities") or []):
+        start, end = span(ent, f"entity {i}")
+        rid = f"m{i + 1}"
+        label = known(ent.get("label"), schema.ENTITY_LABELS, "entity label")
+        results.append(_region(rid, ENTITY_CONTROL, start, end, text[start:end], labels=[label]))
+        mention_at.setdefault((start, end), rid)
+    relations = []
+    for i, ev in enumerate(prediction.get("events") or []):
+        if not isinstance(ev, dict):
+            raise GaikoError(f"{where}: event {i} is not an object")
+        start, end = span(ev.get("trigger"), f"event {i} trigger")
+        rid = f"e{i + 1}"
+        results.append(_region(rid, TRIGGER_CONTROL, start, end, text[start:end],
+                               labels=[known(ev.get("type"), schema.EVENT_LABELS, "event type")]))
+        if ev.get("realis") is not None:
+            results.append(_region(rid, REALIS_CONTROL, start, end, text[start:end],
+                                   choices=[known(ev["realis"], schema.REALIS_VALUES, "realis")]))
+        for j, arg in enumerate(ev.get("arguments") or []):
+            a_span = span(arg, f"event {i} argument {j}")
+            role = known(arg.get("role"), schema.ROLE_NAMES, "role")
+            if a_span not in mention_at:
+                mention_at[a_span] = f"a{len(mention_at) + 1}"
+                results.append(_region(mention_at[a_span], ENTITY_CONTROL, *a_span, text[slice(*a_span)],
+                                       labels=[DEFAULT_ARGUMENT_TYPE[role]]))
+            relations.append(_relation(rid, mention_at[a_span], role))
+    return results + relations

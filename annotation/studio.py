@@ -1,0 +1,217 @@
+"""Push documents, pre-annotations and typed gold into a Label Studio project, and pull its export back.
+
+Everything goes through label-studio-sdk. The server URL and token come only from the environment
+(LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY, or LABEL_STUDIO_USER_TOKEN); the token is never printed, and SDK
+errors are re-raised as one line without request or response headers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from label_studio_sdk import LabelStudio
+from label_studio_sdk.core.api_error import ApiError
+
+from gaiko.annotation.convert import (
+    Conversion,
+    convert_export,
+    documents_to_results,
+    predictions_to_results,
+    task_data,
+    text_sha256,
+)
+from gaiko.annotation.labeling import DEFAULT_PROJECT, labeling_config
+from gaiko.documents import load_documents
+from gaiko.io import GaikoError, write_text_atomic
+
+URL_ENV = "LABEL_STUDIO_URL"
+TOKEN_ENVS = ("LABEL_STUDIO_API_KEY", "LABEL_STUDIO_USER_TOKEN")
+
+
+def _token() -> str | None:
+    return next((os.environ[name] for name in TOKEN_ENVS if os.environ.get(name)), None)
+
+
+def _scrub(message: str) -> str:
+    token = _token()
+    return message.replace(token, "***") if token else message
+
+
+@contextmanager
+def api(action: str) -> Iterator[None]:
+    """Turn SDK and network failures into one GaikoError line (status and body, never headers or token)."""
+    try:
+        yield
+    except ApiError as e:
+        body = e.body if isinstance(e.body, str) else json.dumps(e.body, ensure_ascii=False, default=str)
+        raise GaikoError(_scrub(f"cannot {action}: Label Studio answered HTTP {e.status_code}: {body[:500]}")) from None
+    except httpx.HTTPError as e:
+        raise GaikoError(_scrub(f"cannot {action}: {type(e).__name__}: {e}")) from None
+
+
+def connect() -> LabelStudio:
+    url, token = os.environ.get(URL_ENV), _token()
+    if not url or not token:
+        raise GaikoError(f"set {URL_ENV} and {TOKEN_ENVS[0]} (or {TOKEN_ENVS[1]}) in the environment")
+    client = LabelStudio(base_url=url, api_key=token)
+    with api(f"connect to Label Studio at {url}"):
+        client.users.whoami()
+    return client
+
+
+def find_project(client: LabelStudio, title: str) -> int | None:
+    with api(f"list projects titled {title!r}"):
+        matches = [p.id for p in client.projects.list(title=title) if p.title == title]
+    if len(matches) > 1:
+        raise GaikoError(f"{len(matches)} projects are titled {title!r} (ids {matches}); rename all but one")
+    return matches[0] if matches else None
+
+
+def ensure_project(client: LabelStudio, title: str) -> tuple[int, str]:
+    """The project's id, created with the generated config or brought up to date with it."""
+    config = labeling_config()
+    project_id = find_project(client, title)
+    if project_id is None:
+        with api(f"create project {title!r}"):
+            return client.projects.create(title=title, label_config=config).id, "created"
+    with api(f"read project {title!r}"):
+        current = client.projects.get(id=project_id).label_config
+    if current.strip() == config.strip():  # the server drops the final newline
+        return project_id, "unchanged"
+    with api(f"update the labeling config of project {title!r}"):
+        client.projects.update(id=project_id, label_config=config)
+    return project_id, "config updated"
+
+
+def tasks_by_doc_id(client: LabelStudio, project_id: int) -> dict[str, Any]:
+    tasks: dict[str, Any] = {}
+    with api("list tasks"):
+        for task in client.tasks.list(project=project_id):
+            doc_id = (task.data or {}).get("doc_id")
+            if doc_id in tasks:
+                raise GaikoError(f"tasks {tasks[doc_id].id} and {task.id} both show document {doc_id!r}")
+            tasks[doc_id] = task
+    return tasks
+
+
+def _user_id(client: LabelStudio, email: str) -> int:
+    """The id of the annotator with this email, creating the user if needed."""
+    with api("list users"):
+        for user in client.users.list():
+            if user.email == email:
+                return user.id
+    with api(f"create user {email}"):
+        return client.users.create(username=email, email=email).id
+
+
+def load_predictions(path: str | Path, documents: list[dict]) -> dict[str, dict]:
+    """Predictions by document id; any problem the harness would report is an error here (nothing pushed)."""
+    from gaiko.eval.predictions import load_predictions as read_checked
+
+    predictions = read_checked(path, documents)
+    if predictions.problems:
+        more = len(predictions.problems) - 1
+        raise GaikoError(predictions.problems[0].format(path) + (f" (and {more} more problems)" if more else ""))
+    return predictions.by_id
+
+
+@dataclass
+class PushReport:
+    project_id: int
+    project: str
+    tasks_created: int = 0
+    tasks_present: int = 0
+    predictions_created: int = 0
+    predictions_present: int = 0
+    annotations_created: int = 0
+    annotations_present: int = 0
+    regions: int = 0
+
+
+def push(client: LabelStudio, documents: list[dict], title: str = DEFAULT_PROJECT,
+         predictions: dict[str, dict] | None = None, model_version: str | None = None,
+         gold: list[dict] | None = None, annotator: str | None = None, ground_truth: bool = False) -> PushReport:
+    """Create or update the project idempotently: tasks are matched by doc_id, a prediction by its
+    model_version and an annotation by its annotator, so re-running adds nothing twice."""
+    project_id, state = ensure_project(client, title)
+    report = PushReport(project_id, f"{title} ({state})")
+    existing = tasks_by_doc_id(client, project_id)
+    for doc in documents:
+        task = existing.get(doc["id"])
+        if task is not None and task.data.get("text_sha256") != text_sha256(doc["text"]):
+            raise GaikoError(f"task {task.id} shows another text of document {doc['id']!r}; delete the task first")
+    new = [{"data": task_data(doc)} for doc in documents if doc["id"] not in existing]
+    if new:
+        with api("import tasks"):
+            client.projects.import_tasks(id=project_id, request=new)
+    report.tasks_created, report.tasks_present = len(new), len(documents) - len(new)
+    tasks = tasks_by_doc_id(client, project_id)
+    texts = {doc["id"]: doc["text"] for doc in documents}
+
+    for doc_id, prediction in (predictions or {}).items():
+        task = tasks[doc_id]
+        with api(f"list predictions of task {task.id}"):
+            present = any(p.model_version == model_version for p in client.predictions.list(task=task.id))
+        if present:
+            report.predictions_present += 1
+            continue
+        result = predictions_to_results(texts[doc_id], prediction, f"prediction {doc_id!r}")
+        with api(f"create a prediction for task {task.id}"):
+            client.predictions.create(task=task.id, result=result, model_version=model_version)
+        report.predictions_created += 1
+
+    if gold:
+        user_id = _user_id(client, annotator)
+        for doc in gold:
+            task = tasks.get(doc["id"])
+            if task is None or task.data.get("text_sha256") != text_sha256(doc["text"]):
+                raise GaikoError(f"gold document {doc['id']!r} has no task with the same text; push its clean "
+                                 "document first")
+            with api(f"list annotations of task {task.id}"):
+                present = any(a.completed_by == user_id for a in client.annotations.list(id=task.id))
+            if present:
+                report.annotations_present += 1
+                continue
+            result = documents_to_results(doc)
+            with api(f"create an annotation for task {task.id}"):
+                client.annotations.create(id=task.id, result=result, completed_by=user_id,
+                                          ground_truth=ground_truth, was_cancelled=False, lead_time=0)
+            report.annotations_created += 1
+            report.regions += sum(1 for r in result if r["type"] in ("labels", "relation"))
+    return report
+
+
+def live_export(client: LabelStudio, title: str = DEFAULT_PROJECT) -> list[dict]:
+    """The project's full JSON export, as the server gives it now."""
+    project_id = find_project(client, title)
+    if project_id is None:
+        raise GaikoError(f"no project titled {title!r}")
+    with api(f"export project {title!r}"):
+        return client.projects.exports.as_json(project_id)
+
+
+def pull(client: LabelStudio, out: str | Path, title: str = DEFAULT_PROJECT,
+         documents: list[dict] | None = None) -> Conversion:
+    """Export the project as full JSON (the only export that keeps relations), convert and validate it,
+    then write it to `out` in one rename: an export that does not convert replaces nothing."""
+    export = live_export(client, title)
+    by_id = None if documents is None else {d["id"]: d for d in documents}
+    conversion = convert_export(export, f"export of project {title!r}", by_id)
+    write_text_atomic(out, json.dumps(export, ensure_ascii=False, indent=1) + "\n")
+    return conversion
+
+
+def clean_or_given_documents(path: str | Path | None) -> list[dict]:
+    """The documents to annotate: a documents JSONL file, or the corpus's clean documents."""
+    if path is not None:
+        return [{**d, "entities": [], "events": []} for d in load_documents(path)]
+    from gaiko.corpus import clean_documents
+
+    return clean_documents()
