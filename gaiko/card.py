@@ -84,11 +84,34 @@ def _statistics_section(rows: dict) -> str:
 
 
 def _agreement_section() -> str:
+    """Tables from `annotation/agreement.json` (the output of `gaiko agreement --json` on the export)."""
     if not AGREEMENT_FILE.exists():
         return "Not measured yet: no double-annotated export has been compared."
-    from gaiko.annotation.agreement import agreement_markdown
+    a = json.loads(AGREEMENT_FILE.read_text(encoding="utf-8"))
 
-    return agreement_markdown(json.loads(AGREEMENT_FILE.read_text(encoding="utf-8")))
+    def f(x: float | None) -> str:
+        return "–" if x is None else f"{x:.3f}"
+
+    ents = a["entities"]
+    per_type = _table(["label", "pass 1", "pass 2", "exact matches", "strict F1", "overlap F1"],
+                      [[t["label"], t["a"], t["b"], t["strict_matches"], f(t["strict_f1"]), f(t["overlap_f1"])]
+                       for t in ents["per_type"]]
+                      + [["**all**", ents["a"], ents["b"], ents["strict_matches"], f(ents["strict_f1"]),
+                          f(ents["overlap_f1"])]])
+    events = _table(["measure", "pass 1", "pass 2", "matches", "F1 / agreement"], [
+        ["triggers (span + type)", a["triggers"]["a"], a["triggers"]["b"], a["triggers"]["matches"],
+         f(a["triggers"]["f1"])],
+        ["arguments (trigger span, type, role, argument span)", a["arguments"]["a"], a["arguments"]["b"],
+         a["arguments"]["matches"], f(a["arguments"]["f1"])],
+        ["realis on matched triggers", "", "", f"{a['realis']['agree']}/{a['realis']['matched']}",
+         f(a["realis"]["agreement"])],
+        ["entity id on matched mentions", "", "", f"{a['entity_id']['agree']}/{a['entity_id']['matched']}",
+         f(a["entity_id"]["agreement"])],
+    ])
+    return (f"Measured on {a['tasks_compared']} double-annotated documents before adjudication "
+            f"({len(a['disagreements'])} disagreements, all adjudicated). Cohen's kappa on character labels: "
+            f"entities {f(a['kappa']['entity'])}, triggers {f(a['kappa']['trigger'])}.\n\n"
+            f"{per_type}\n\n{events}")
 
 
 def render_card(rows: dict, features: dict) -> str:

@@ -89,6 +89,20 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from gaiko.annotation.check import check
+    from gaiko.build import gold_documents
+
+    open_, explained, stale = check(gold_documents())
+    for f in open_:
+        print(f"{f.check}\t{f.document}\t{f.subject}\t{f.message}")
+    for key in stale:
+        print(f"stale allowed entry (matches nothing): {' '.join(key)}", file=sys.stderr)
+    print(f"{len(open_)} unexplained finding(s), {len(explained)} allowed with a reason, "
+          f"{len(stale)} stale allowed entr{'y' if len(stale) == 1 else 'ies'}", file=sys.stderr)
+    return 1 if open_ or stale else 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("ingest", help="clean a raw article into a document and report what was removed")
     p.add_argument("raw", type=Path, help="raw web-page text (UTF-8)")
@@ -111,6 +125,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("stats", help="load the dataset with datasets.load_dataset and summarise it")
     p.add_argument("--dataset", type=Path, default=DATASET_DIR)
     p.set_defaults(handler=cmd_stats)
+
+    p = subparsers.add_parser("check", help="corpus-wide consistency checks of the gold annotations")
+    p.set_defaults(handler=cmd_check)
 
     p = subparsers.add_parser("docs", help="refresh the label tables of the guidelines from the schema")
     p.add_argument("--check", action="store_true", help="only report whether they are out of date")
