@@ -26,10 +26,12 @@ def _annotator(annotation: dict) -> str:
     return who.get("email", str(who.get("id"))) if isinstance(who, dict) else f"user {who}"
 
 
-def compared_annotations(raw_task: dict) -> list[dict]:
+def compared_annotations(raw_task: dict, exclude_ground_truth: bool = False) -> list[dict]:
+    """The annotations to compare: the non-ground-truth ones when two remain, else all live ones —
+    unless the ground truth is a separate adjudication (`exclude_ground_truth`), which never counts."""
     live = [a for a in raw_task.get("annotations") or [] if not a.get("was_cancelled")]
     annotators = [a for a in live if not a.get("ground_truth")]
-    chosen = annotators if len(annotators) >= 2 else live
+    chosen = annotators if len(annotators) >= 2 or exclude_ground_truth else live
     return sorted(chosen, key=lambda a: a.get("id")) if len(chosen) >= 2 else []
 
 
@@ -154,11 +156,11 @@ def _rate(agree: int, matched: int) -> dict:
     return {"matched": matched, "agree": agree, "agreement": agree / matched if matched else None}
 
 
-def agreement(export: list[dict], source: str) -> dict:
+def agreement(export: list[dict], source: str, exclude_ground_truth: bool = False) -> dict:
     """Agreement between annotators of every task annotated at least twice, and every disagreement."""
     tally, tasks_compared, pairs = _Tally(), 0, 0
     for raw_task in export:
-        annotations = compared_annotations(raw_task)
+        annotations = compared_annotations(raw_task, exclude_ground_truth)
         if not annotations:
             continue
         task = ExportTask(raw_task, source)

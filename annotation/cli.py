@@ -98,7 +98,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
             export, source = json.loads(read_text(args.export)), str(args.export)
         except json.JSONDecodeError as e:
             raise GaikoError(f"invalid JSON: {e.msg}", args.export, e.lineno) from None
-    result = agreement(export, source)
+    result = agreement(export, source, args.exclude_ground_truth)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
@@ -160,5 +160,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("agreement", help="inter-annotator agreement and every disagreement of an export")
     p.add_argument("export", type=Path, nargs="?", help="Label Studio JSON export")
     p.add_argument("--project", help="compare the live export of this project instead of a file")
+    p.add_argument("--exclude-ground-truth", action="store_true",
+                   help="never compare a ground-truth annotation (it is a separate adjudication)")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
     p.set_defaults(handler=cmd_agreement)

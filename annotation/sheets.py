@@ -12,8 +12,8 @@ A sheet is a plain-text file, one per document and annotator:
 mention (`surface | LABEL [| entity_id]`) and trigger (`@surface | TYPE | REALIS [| role=ref; ...]`)
 is listed in text order; each is found at its first occurrence after the previous item, so repeated
 surfaces need no offsets. An argument `ref` is a mention surface or `#entity_id`; it resolves to the
-nearest such mention in the trigger's sentence, else the nearest one before the trigger (GUIDELINES
-§3). Lines starting with `#` are comments. Every problem is reported with the sheet's line number.
+nearest such mention in the trigger's sentence, else the nearest one before the trigger, else the
+nearest one after it (GUIDELINES §3). Lines starting with `#` are comments. Every problem is reported with the sheet's line number.
 
 Resolved sheets are loaded into Label Studio as annotations (`gaiko ls push --annotations`); the
 Label Studio export, not the sheet, is the source of truth of the gold.
@@ -25,19 +25,11 @@ import re
 from pathlib import Path
 
 from gaiko import schema
+from gaiko.build import sentences
 from gaiko.documents import validate_document
 from gaiko.io import GaikoError, read_text
 
 _PARAGRAPH = re.compile(r"^P(\d+)$")
-_SENTENCE_END = "。！？!?\n"
-
-
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(c, 0, pos) for c in _SENTENCE_END) + 1
-    ends = [i for c in _SENTENCE_END if (i := text.find(c, pos)) != -1]
-    return start, min(ends) if ends else len(text)
-
-
 def resolve_sheet(path: str | Path, documents: dict[str, dict]) -> dict:
     """Resolve one sheet against its document; return the annotated document (documents shape)."""
     path = Path(path)
@@ -100,7 +92,7 @@ def resolve_sheet(path: str | Path, documents: dict[str, dict]) -> dict:
                 raise GaikoError(f"unknown role {role!r} (roles: {', '.join(schema.ROLE_NAMES)})", path, number)
             mention = _resolve_argument(text, mentions, event["trigger"]["start"], ref)
             if mention is None:
-                raise GaikoError(f"argument {role}={ref}: no such mention in the trigger's sentence or before it",
+                raise GaikoError(f"argument {role}={ref}: no such mention in the document",
                                  path, number)
             event["arguments"].append({"role": role, "mention_id": mention["id"]})
         events.append(event)
@@ -118,12 +110,16 @@ def _resolve_argument(text: str, mentions: list[dict], trigger_start: int, ref: 
         candidates = [m for m in mentions if m["entity_id"] == ref[1:]]
     else:
         candidates = [m for m in mentions if m["text"] == ref]
-    s_start, s_end = _sentence_bounds(text, trigger_start)
+    s_start, s_end = next(((a, b) for a, b in sentences(text, inside_quotes=True)
+                           if a <= trigger_start < b), (0, 0))
     same_sentence = [m for m in candidates if s_start <= m["start"] < s_end]
     if same_sentence:
         return min(same_sentence, key=lambda m: (abs(m["start"] - trigger_start), m["start"]))
     before = [m for m in candidates if m["start"] < trigger_start]
-    return max(before, key=lambda m: m["start"]) if before else None
+    if before:
+        return max(before, key=lambda m: m["start"])
+    after = [m for m in candidates if m["start"] > trigger_start]  # a headline names its participants later
+    return min(after, key=lambda m: m["start"]) if after else None
 
 
 def sheet_warnings(doc: dict) -> list[str]:

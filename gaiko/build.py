@@ -1,13 +1,15 @@
 """Gold Label Studio exports + clean documents → the Hugging Face dataset folder `dataset/`.
 
 The build is deterministic (canonical JSON lines, sorted rows: same input → byte-identical files)
-and atomic (the new folder replaces the old one in one rename; a failure leaves the old one).
+and atomic (the new folder replaces the old one in one step; a failure leaves the old one).
+A task of an export with no usable annotation (none, only cancelled ones, only pre-annotations) is an
+error: the annotation of that document is unfinished, and building it empty would publish "no entities"
+as its gold. A clean document that no export mentions is built without annotations and reported.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from gaiko import schema
 from gaiko.bio import spans_to_bio
 from gaiko.corpus import ROOT, clean_documents
 from gaiko.documents import validate_document
-from gaiko.io import GaikoError, atomic_path, read_text
+from gaiko.io import GaikoError, atomic_path, loads, read_text
 
 DATASET_DIR = ROOT / "dataset"
 EXPORTS_DIR = ROOT / "annotation" / "exports"
@@ -40,12 +42,30 @@ SPLIT_RATIONALE = (
     "so the test shares topic and entities with training; leave-one-document-out folds give a second view."
 )
 
-_SENTENCE = re.compile(r"[^\n。！？]*(?:[。！？]+|$)")
+_OPEN, _CLOSE, _FINAL = "「『（(", "」』）)", "。！？"
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: split after 。！？ and at newlines; empty pieces skipped."""
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+def sentences(text: str, inside_quotes: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: split after 。！？ and at newlines.
+
+    A quotation (「…。…。」) stays inside its host sentence unless `inside_quotes` asks to split there
+    too (the annotation sheets resolve arguments within these shorter units).
+    """
+    spans, start, depth = [], 0, 0
+    for i, ch in enumerate(text):
+        if not inside_quotes:
+            depth += (ch in _OPEN) - (ch in _CLOSE and depth > 0)
+        if ch == "\n":
+            depth = 0
+            if text[start:i].strip():
+                spans.append((start, i))
+            start = i + 1
+        elif ch in _FINAL and depth == 0 and (i + 1 == len(text) or text[i + 1] not in _FINAL):
+            spans.append((start, i + 1))
+            start = i + 1
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
 
 
 def features() -> dict:
@@ -80,30 +100,40 @@ def features() -> dict:
     }
 
 
-def load_exports(exports_dir: Path = EXPORTS_DIR) -> dict[str, dict]:
-    """Gold documents by id from every Label Studio JSON export in `exports_dir`."""
-    from gaiko.annotation.convert import export_to_documents
+def load_exports(exports_dir: Path = EXPORTS_DIR, documents: dict[str, dict] | None = None) -> dict[str, dict]:
+    """Gold documents by id from every Label Studio JSON export in `exports_dir`.
+
+    Each task's text is checked against the clean document (sha-256) when `documents` is given; every
+    task must have a usable annotation.
+    """
+    from gaiko.annotation.convert import convert_export
 
     gold: dict[str, dict] = {}
+    source: dict[str, Path] = {}
     for path in sorted(exports_dir.glob("*.json")):
         try:
-            export = json.loads(read_text(path))
-        except json.JSONDecodeError as e:
-            raise GaikoError(f"invalid JSON: {e.msg}", path, e.lineno) from None
-        for doc in export_to_documents(export, source=str(path)):
-            if not doc.get("entities") and not doc.get("events"):
-                continue  # unannotated task: the clean document stands
+            export = loads(read_text(path))
+        except ValueError as e:
+            raise GaikoError(f"invalid JSON: {getattr(e, 'msg', e)}", path, getattr(e, "lineno", None)) from None
+        for doc in convert_export(export, str(path), documents, require_complete=True).documents:
             if doc["id"] in gold:
-                raise GaikoError(f"document {doc['id']} is annotated in two exports", path)
-            gold[doc["id"]] = doc
+                raise GaikoError(f"document {doc['id']} is also annotated in {source[doc['id']].name}", path)
+            gold[doc["id"]], source[doc["id"]] = doc, path
     return gold
 
 
 def gold_documents(exports_dir: Path = EXPORTS_DIR) -> list[dict]:
     """Clean documents with their gold annotations (where an export has them), sorted by id."""
-    gold = load_exports(exports_dir) if exports_dir.is_dir() else {}
+    return annotated_documents(exports_dir)[0]
+
+
+def annotated_documents(exports_dir: Path = EXPORTS_DIR) -> tuple[list[dict], list[str]]:
+    """`gold_documents`, and the ids of the documents that no export annotates."""
+    clean = clean_documents()
+    gold = load_exports(exports_dir, {d["id"]: d for d in clean}) if exports_dir.is_dir() else {}
+    unannotated = sorted(d["id"] for d in clean if d["id"] not in gold)
     docs = []
-    for doc in clean_documents():
+    for doc in clean:
         annotated = gold.pop(doc["id"], None)
         if annotated is not None:
             if annotated.get("text") != doc["text"]:
@@ -115,7 +145,7 @@ def gold_documents(exports_dir: Path = EXPORTS_DIR) -> list[dict]:
         docs.append(doc)
     if gold:
         raise GaikoError(f"exports annotate unknown documents: {', '.join(sorted(gold))}", exports_dir)
-    return docs
+    return docs, unannotated
 
 
 def ner_rows(doc: dict) -> tuple[list[dict], list[tuple[int, int, str]]]:
@@ -161,10 +191,11 @@ def folds(doc_ids: list[str] | None = None) -> list[dict]:
 
 
 def build(out_dir: Path = DATASET_DIR, exports_dir: Path = EXPORTS_DIR) -> dict:
-    """Regenerate the dataset folder; return build statistics (also written into the card)."""
+    """Regenerate the dataset folder; return what was built: per split the documents, mentions, events
+    and arguments, and the ids of the documents built without annotations."""
     from gaiko.card import render_card
 
-    docs = gold_documents(exports_dir)
+    docs, unannotated = annotated_documents(exports_dir)
     unknown = [d["id"] for d in docs if d["id"] not in SPLIT_OF]
     if unknown:
         raise GaikoError(f"no split assigned to {', '.join(unknown)} (add it to SPLIT_OF)", out_dir)
@@ -196,7 +227,11 @@ def build(out_dir: Path = DATASET_DIR, exports_dir: Path = EXPORTS_DIR) -> dict:
         (tmp / "folds.json").write_text(json.dumps(folds([d["id"] for d in docs]), indent=2) + "\n",
                                         encoding="utf-8")
         (tmp / "README.md").write_text(render_card(rows, features()), encoding="utf-8")
-    return {split: len(rows["documents"][split]) for split in SPLITS}
+    built = {split: {"documents": len(ds), "mentions": sum(len(d["entities"]) for d in ds),
+                     "events": sum(len(d["events"]) for d in ds),
+                     "arguments": sum(len(e["arguments"]) for d in ds for e in d["events"])}
+             for split, ds in rows["documents"].items()}
+    return {"splits": built, "unannotated": unannotated}
 
 
 def load_split(split: str = "test", dataset_dir: Path = DATASET_DIR) -> list[dict]:

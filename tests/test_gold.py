@@ -1,0 +1,50 @@
+"""The real gold: complete in every way the checker can see, and described truthfully by the card."""
+
+import re
+
+import pytest
+
+from gaiko import schema
+from gaiko.annotation.check import check, load_inventory
+from gaiko.build import DATASET_DIR, gold_documents, load_split, statistics
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return gold_documents()
+
+
+def test_every_document_is_annotated(gold):
+    assert len(gold) == 5
+    for doc in gold:
+        assert doc["entities"] and doc["events"], doc["id"]
+
+
+def test_checker_has_no_unexplained_finding(gold):
+    open_, _, stale = check(gold)
+    assert not open_, "\n".join(f"{f.check} {f.document} {f.subject}: {f.message}" for f in open_[:20])
+    assert not stale
+
+
+def test_coref_mentions_carry_inventory_ids(gold):
+    inventory = load_inventory()
+    for doc in gold:
+        for m in doc["entities"]:
+            if m["label"] in schema.COREF_LABELS:
+                assert inventory[m["entity_id"]]["type"] == m["label"], (doc["id"], m)
+            else:
+                assert m["entity_id"] is None
+
+
+def test_card_counts_match_the_data():
+    card = (DATASET_DIR / "README.md").read_text(encoding="utf-8")
+    docs = load_split("all")
+    total_mentions = sum(len(d["entities"]) for d in docs)
+    total_events = sum(len(d["events"]) for d in docs)
+    mentions_table = card.split("### Mentions per type")[1].split("###")[0]
+    events_table = card.split("### Events per type")[1].split("###")[0]
+    assert re.search(rf"\| \*\*all\*\* \|.*\| {total_mentions} \|", mentions_table)
+    assert re.search(rf"\| \*\*all\*\* \|.*\| {total_events} \|", events_table)
+    for label in schema.ENTITY_LABELS:
+        n = sum(m["label"] == label for d in docs for m in d["entities"])
+        assert re.search(rf"^\| {label} \|.*\| {n} \|$", mentions_table, re.M), label
