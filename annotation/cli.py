@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gaiko.annotation.labeling import DEFAULT_PROJECT
 from gaiko.annotation.server import DEFAULT_DATA_DIR
-from gaiko.io import GaikoError, read_text
+from gaiko.io import GaikoError, json_problem, loads, read_text
 
 DEFAULT_EXPORT = Path("annotation") / "exports" / "gaiko.json"
 
@@ -95,9 +95,9 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         export, source = studio.live_export(client, args.project), f"project {args.project!r}"
     else:
         try:
-            export, source = json.loads(read_text(args.export)), str(args.export)
-        except json.JSONDecodeError as e:
-            raise GaikoError(f"invalid JSON: {e.msg}", args.export, e.lineno) from None
+            export, source = loads(read_text(args.export)), str(args.export)
+        except ValueError as e:
+            raise GaikoError(json_problem(e), args.export, getattr(e, "lineno", None)) from None
     result = agreement(export, source, args.exclude_ground_truth)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -34,7 +34,7 @@ from gaiko.annotation.labeling import (
     TRIGGER_CONTROL,
 )
 from gaiko.documents import validate_document
-from gaiko.io import GaikoError
+from gaiko.io import GaikoError, brief
 
 LABELS_OF_CONTROL = {ENTITY_CONTROL: schema.ENTITY_LABELS, TRIGGER_CONTROL: schema.EVENT_LABELS}
 RESULT_TYPE_OF_CONTROL = {ENTITY_CONTROL: "labels", TRIGGER_CONTROL: "labels", REALIS_CONTROL: "choices",
@@ -118,15 +118,15 @@ def _collapse(s: str) -> str:
 
 def _single(values: Any, allowed: tuple[str, ...], what: str, fail) -> str:
     if not isinstance(values, list) or len(values) != 1:
-        raise fail(f"expected exactly one {what}, got {values!r}")
+        raise fail(f"expected exactly one {what}, got {brief(values)}")
     if values[0] not in allowed:
-        raise fail(f"unknown {what} {values[0]!r} (known: {', '.join(allowed)})")
+        raise fail(f"unknown {what} {brief(values[0])} (known: {', '.join(allowed)})")
     return values[0]
 
 
 def _entity_id(values: Any, fail) -> str | None:
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise fail(f"entity id must be a list of strings, got {values!r}")
+        raise fail(f"entity id must be a list of strings, got {brief(values)}")
     ids = sorted({v.strip() for v in values if v.strip()})
     if len(ids) > 1:
         raise fail(f"several entity ids {ids!r}; keep one")
@@ -143,7 +143,7 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
         raise task.error("'result' is not a list", aid)
     for r in result:
         if not isinstance(r, dict):
-            raise task.error(f"result item is not an object: {r!r}", aid)
+            raise task.error(f"result item is not an object: {brief(r)}", aid)
         if r.get("type") == "relation":
             relations.append(r)
             continue
@@ -154,9 +154,9 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
 
         control = r.get("from_name")
         if control not in RESULT_TYPE_OF_CONTROL or r.get("to_name", TEXT_NAME) != TEXT_NAME:
-            raise fail(f"unknown control {control!r} (the project's labeling config is not the generated one)")
+            raise fail(f"unknown control {brief(control)} (the project's labeling config is not the generated one)")
         if r.get("type") != RESULT_TYPE_OF_CONTROL[control]:
-            raise fail(f"control {control!r} gave a result of type {r.get('type')!r}")
+            raise fail(f"control {brief(control)} gave a result of type {brief(r.get('type'))}")
         if rid is None:
             raise fail("result has no region id")
         value = r.get("value")
@@ -164,14 +164,14 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
             raise fail("result has no 'value' object")
         start, end = value.get("start"), value.get("end")
         if not (_is_int(start) and _is_int(end)):
-            raise fail(f"start/end must be integers, got {start!r}/{end!r}")
+            raise fail(f"start/end must be integers, got {brief(start)}/{brief(end)}")
         if not 0 <= start < end <= len(task.raw_text):
             raise fail(f"region {start}-{end} is empty or outside the text (length {len(task.raw_text)})")
         span_text = task.raw_text[start:end]
         shown = value.get("text")
         if isinstance(shown, str) and shown != span_text:
             if _collapse(shown) != _collapse(span_text):
-                raise fail(f"value.text {shown!r} != text[{start}:{end}] {span_text!r}")
+                raise fail(f"value.text {brief(shown)} != text[{start}:{end}] {brief(span_text)}")
             report.whitespace_mismatches += 1
         region = regions.setdefault(rid, {"start": start, "end": end})
         if (region["start"], region["end"]) != (start, end):
@@ -215,7 +215,7 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
         where = f"relation {ends[0]}→{ends[1]}"
         for end in ends:
             if end not in regions:
-                raise task.error(f"{where}: region {end!r} it points to is missing", aid, end)
+                raise task.error(f"{where}: region {brief(end)} it points to is missing", aid, end)
         fits = [(t, m) for t, m in (ends, ends[::-1])
                 if TRIGGER_CONTROL in regions[t] and ENTITY_CONTROL in regions[m]]
         if not fits:
@@ -282,7 +282,7 @@ def convert_export(export: Any, source: str, documents: dict[str, dict] | None =
     for raw_task in export:
         task = ExportTask(raw_task, source)
         if task.doc_id in seen:
-            raise task.error(f"document {task.doc_id!r} is also task {seen[task.doc_id]}")
+            raise task.error(f"document {brief(task.doc_id)} is also task {seen[task.doc_id]}")
         seen[task.doc_id] = task.id
         report.newline_tasks += task.text != task.raw_text
         expected = task.data.get("text_sha256")
@@ -292,14 +292,16 @@ def convert_export(export: Any, source: str, documents: dict[str, dict] | None =
         if documents is not None:
             clean = documents.get(task.doc_id)
             if clean is None:
-                raise task.error(f"no clean document {task.doc_id!r}")
+                raise task.error(f"no clean document {brief(task.doc_id)}")
             if clean["text"] != task.text:
                 raise task.error(f"text differs from the clean document (sha256 {text_sha256(task.text)[:12]} "
                                  f"vs {text_sha256(clean['text'])[:12]}); re-import the task")
         annotation = _choose_annotation(task, raw_task, report)
         if annotation is None:
             if require_complete:
-                raise task.error("no usable annotation (none, or only cancelled ones)")
+                cancelled, predicted = len(raw_task.get("annotations") or []), len(raw_task.get("predictions") or [])
+                raise task.error(f"no usable annotation ({cancelled} cancelled; {predicted} pre-annotations, "
+                                 "which are never gold)")
             report.unannotated.append(task.doc_id)
             continue
         doc = annotation_to_document(task, annotation, report)
@@ -358,12 +360,12 @@ def predictions_to_results(text: str, prediction: dict, where: str) -> list[dict
     def span(obj: Any, what: str) -> tuple[int, int]:
         start, end = (obj.get("start"), obj.get("end")) if isinstance(obj, dict) else (None, None)
         if not (_is_int(start) and _is_int(end) and 0 <= start < end <= len(text)):
-            raise GaikoError(f"{where}: {what} has bad offsets {start!r}-{end!r} (text length {len(text)})")
+            raise GaikoError(f"{where}: {what} has bad offsets {brief(start)}-{brief(end)} (text length {len(text)})")
         return start, end
 
     def known(value: Any, allowed: tuple[str, ...], what: str) -> str:
         if value not in allowed:
-            raise GaikoError(f"{where}: unknown {what} {value!r}")
+            raise GaikoError(f"{where}: unknown {what} {brief(value)}")
         return value
 
     results, mention_at = [], {}

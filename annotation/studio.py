@@ -51,7 +51,8 @@ def api(action: str) -> Iterator[None]:
         yield
     except ApiError as e:
         body = e.body if isinstance(e.body, str) else json.dumps(e.body, ensure_ascii=False, default=str)
-        raise GaikoError(_scrub(f"cannot {action}: Label Studio answered HTTP {e.status_code}: {body[:500]}")) from None
+        body = " ".join(_scrub(body).split())[:500]  # scrubbed before it is cut: no token prefix survives
+        raise GaikoError(_scrub(f"cannot {action}: Label Studio answered HTTP {e.status_code}: {body}")) from None
     except httpx.HTTPError as e:
         raise GaikoError(_scrub(f"cannot {action}: {type(e).__name__}: {e}")) from None
 

@@ -85,7 +85,8 @@ def _load(path: Path, gold_docs: list[dict], drop_invalid: bool):
         tail = f" (and {more} more problem{'s' * (more > 1)}; `gaiko validate` lists them)" if more else ""
         raise GaikoError(first.message + tail, path, first.line)
     if loaded.problems:
-        print(f"gaiko: {path}: {len(loaded.problems)} problems; their items are left out and counted",
+        n = len(loaded.problems)
+        print(f"gaiko: {path}: {n} problem{'s' * (n != 1)}; their items are left out and counted",
               file=sys.stderr)
     return loaded
 
@@ -121,13 +122,23 @@ def score_command(args: argparse.Namespace) -> int:
 
 def compare_command(args: argparse.Namespace) -> int:
     from gaiko.eval.bootstrap import compare
+    from gaiko.eval.predictions import rejection_counts
     from gaiko.eval.report import format_comparison
 
     if args.bootstrap < 1:
         raise GaikoError("--bootstrap must be at least 1 for a paired comparison")
     gold_docs = _gold(args)
-    a, b = (_load(path, gold_docs, args.drop_invalid).by_id for path in (args.a, args.b))
-    result = compare(gold_docs, a, b, args.bootstrap, args.seed)
-    print(json.dumps(result, indent=2) if args.json else format_comparison(result, str(args.a), str(args.b)),
-          end="\n" if args.json else "")
+    a, b = (_load(path, gold_docs, args.drop_invalid) for path in (args.a, args.b))
+    result = compare(gold_docs, a.by_id, b.by_id, args.bootstrap, args.seed)
+    result["rejected"] = {"a": rejection_counts(a.problems), "b": rejection_counts(b.problems)}
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(format_comparison(result, str(args.a), str(args.b)), end="")
+    for name, counts in result["rejected"].items():
+        if counts["problems"]:
+            lost = ", ".join(f"{n} {'lines' if kind == 'documents' else kind}"
+                             for kind, n in counts["rejected"].items())
+            reasons = ", ".join(f"{reason} {n}" for reason, n in counts["problems"].items())
+            print(f"{name.upper()}: rejected {lost} ({reasons})")
     return 0

@@ -3,7 +3,8 @@
 A predictions file is JSONL, one object per document:
   {"id", "entities": [{"start", "end", "label"}],
    "events": [{"type", "realis" (optional), "trigger": {"start", "end"}, "arguments": [{"role", "start", "end"}]}]}
-Spans may also carry "text", which must then equal the document text at those offsets.
+Spans may also carry "text", which must then equal the document text at those offsets. A document
+without a line predicts nothing, but a file without any line is a problem (a run that wrote nothing).
 
 Validation never stops at the first problem: each problem names its line and rejects the smallest
 part it concerns (a whole line, one entity, one event with its arguments, one argument). The
@@ -12,14 +13,13 @@ valid remainder is kept so that a lenient caller can score it; every rejected it
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from gaiko import schema
-from gaiko.io import GaikoError
+from gaiko.io import GaikoError, brief, json_problem, loads
 
 DOCUMENT_FIELDS = frozenset({"id", "entities", "events"})
 ENTITY_FIELDS = frozenset({"start", "end", "label", "text"})
@@ -54,6 +54,9 @@ def read_records(path: str | Path) -> tuple[list[tuple[int, Any]], list[Problem]
     except OSError as e:
         raise GaikoError(f"cannot read: {e.strerror}", path) from None
     records, problems = [], []
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # every line would be undecodable: say it once
+        return [], [Problem(1, "file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8",
+                            "not_utf8", (("documents", data.count(b"\n") or 1),))]
     if data.startswith(b"\xef\xbb\xbf"):
         problems.append(Problem(1, "file starts with a UTF-8 byte order mark; save it without one", "bom"))
         data = data[3:]
@@ -67,14 +70,13 @@ def read_records(path: str | Path) -> tuple[list[tuple[int, Any]], list[Problem]
         if not line.strip():
             continue
         try:
-            records.append((number, json.loads(line, parse_constant=_reject_constant)))
+            records.append((number, loads(line)))
         except ValueError as e:
-            problems.append(Problem(number, f"invalid JSON: {e}", "invalid_json", (("documents", 1),)))
+            problems.append(Problem(number, json_problem(e), "invalid_json", (("documents", 1),)))
+    if not records and not problems:  # most likely a run that failed before writing anything
+        problems.append(Problem(1, "empty: no prediction line at all (write one line per document, even one "
+                                "that predicts nothing)", "empty"))
     return records, problems
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def _offsets_problem(span: Any, text: str) -> tuple[str, str] | None:
@@ -83,17 +85,17 @@ def _offsets_problem(span: Any, text: str) -> tuple[str, str] | None:
         return "not_an_object", f"must be an object, got {type(span).__name__}"
     start, end = span.get("start"), span.get("end")
     if type(start) is not int or type(end) is not int:
-        return "offsets_not_integers", f"start/end must be integers, got {start!r}/{end!r}"
+        return "offsets_not_integers", f"start/end must be integers, got {brief(start)}/{brief(end)}"
     if not 0 <= start < end <= len(text):
         return "offsets_out_of_range", f"offsets {start}-{end} must satisfy 0 <= start < end <= {len(text)}"
     if "text" in span and span["text"] != text[start:end]:
-        return "text_mismatch", f"text {span['text']!r} != document text[{start}:{end}] {text[start:end]!r}"
+        return "text_mismatch", f"text {brief(span['text'])} != document text[{start}:{end}] {brief(text[start:end])}"
     return None
 
 
 def _unknown_fields(item: dict, allowed: frozenset[str]) -> str | None:
     extra = sorted(set(item) - allowed)
-    return f"unknown field(s) {', '.join(map(repr, extra))}" if extra else None
+    return f"unknown field(s) {', '.join(map(brief, extra))}" if extra else None
 
 
 def _as_list(value: Any) -> list:
@@ -108,7 +110,7 @@ def _check_entities(line: int, entities: list, text: str, problems: list[Problem
         if bad is None and (extra := _unknown_fields(ent, ENTITY_FIELDS)):
             bad = ("unknown_field", extra)
         if bad is None and ent.get("label") not in schema.ENTITY_LABELS:
-            bad = ("unknown_label", f"unknown entity label {ent.get('label')!r}")
+            bad = ("unknown_label", f"unknown entity label {brief(ent.get('label'))}")
         if bad:
             problems.append(Problem(line, f"{where}: {bad[1]}", bad[0], (("entities", 1),)))
         else:
@@ -137,7 +139,7 @@ def _check_arguments(line: int, where: str, arguments: list, text: str, problems
         if bad is None and (extra := _unknown_fields(arg, ARGUMENT_FIELDS)):
             bad = ("unknown_field", extra)
         if bad is None and arg.get("role") not in schema.ROLE_NAMES:
-            bad = ("unknown_role", f"unknown role {arg.get('role')!r}")
+            bad = ("unknown_role", f"unknown role {brief(arg.get('role'))}")
         if bad is None and (key := (arg["role"], arg["start"], arg["end"])) in seen:
             bad = ("duplicate_argument", f"duplicates {where}.arguments[{seen[key]}]")
         if bad:
@@ -154,9 +156,9 @@ def _event_problem(ev: Any, text: str) -> tuple[str, str] | None:
     if extra := _unknown_fields(ev, EVENT_FIELDS):
         return "unknown_field", extra
     if ev.get("type") not in schema.EVENT_LABELS:
-        return "unknown_event_type", f"unknown event type {ev.get('type')!r}"
+        return "unknown_event_type", f"unknown event type {brief(ev.get('type'))}"
     if "realis" in ev and ev["realis"] not in schema.REALIS_VALUES:
-        return "unknown_realis", f"unknown realis {ev['realis']!r}"
+        return "unknown_realis", f"unknown realis {brief(ev['realis'])}"
     if "trigger" not in ev:
         return "missing_trigger", "has no trigger; an event and its arguments need one"
     bad = _offsets_problem(ev["trigger"], text)
@@ -197,9 +199,9 @@ def _line_problem(record: Any, gold: dict[str, dict], first_line: dict[str, int]
         return "not_an_object", f"each line must be a JSON object, got {type(record).__name__}"
     doc_id = record.get("id")
     if not isinstance(doc_id, str):
-        return "missing_id", f"'id' must be a string, got {doc_id!r}"
+        return "missing_id", f"'id' must be a string, got {brief(doc_id)}"
     if doc_id not in gold:
-        return "unknown_document", f"unknown document id {doc_id!r} (not in the gold documents)"
+        return "unknown_document", f"unknown document id {brief(doc_id)} (not in the gold documents)"
     if doc_id in first_line:
         return "duplicate_document", f"duplicate document id {doc_id!r} (first on line {first_line[doc_id]})"
     if extra := _unknown_fields(record, DOCUMENT_FIELDS):

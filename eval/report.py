@@ -54,9 +54,10 @@ def _counts_sentence(report: dict) -> str:
     sentence = (f"{report['documents']} gold documents ({counts['documents_without_prediction']} without a prediction); "
                 f"scored {scored['entities']} entities, {scored['events']} events, {scored['arguments']} arguments")
     if any(rejected.values()):
-        reasons = ", ".join(f"{reason} {n}" for reason, n in counts["problems"].items())
         sentence += (f"; rejected {rejected['documents']} lines, {rejected['entities']} entities, "
-                     f"{rejected['events']} events, {rejected['arguments']} arguments ({reasons})")
+                     f"{rejected['events']} events, {rejected['arguments']} arguments")
+    if counts["problems"]:  # a problem may reject nothing (a byte order mark) and is still reported
+        sentence += " (" + ", ".join(f"{reason} {n}" for reason, n in counts["problems"].items()) + ")"
     return sentence
 
 
@@ -93,8 +94,9 @@ def format_errors(errors: list[dict]) -> str:
 
 
 def write_report(report: dict, out_dir: str | Path, errors: list[dict] = (),
-                 confusion: list[tuple[str, str]] = ()) -> list[Path]:
-    """Write report.json, report.md, errors.tsv and the PNG plots into `out_dir`, all or nothing."""
+                 confusion: list[tuple[str, str]] = (), extra_files: dict[str, str] | None = None) -> list[Path]:
+    """Write report.json, report.md, errors.tsv, the PNG plots and `extra_files` (name → text) into
+    `out_dir`, all or nothing."""
     from gaiko.eval.plots import write_plots
 
     out_dir = Path(out_dir)
@@ -104,6 +106,8 @@ def write_report(report: dict, out_dir: str | Path, errors: list[dict] = (),
         (tmp / "report.md").write_text(format_markdown(report), encoding="utf-8")
         (tmp / "errors.tsv").write_text(format_errors(list(errors)), encoding="utf-8")
         write_plots(report, list(confusion), tmp)
+        for name, text in (extra_files or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8")
         names = sorted(p.name for p in tmp.iterdir())
     return [out_dir / name for name in names]
 

@@ -22,7 +22,7 @@ import gaiko
 from gaiko.documents import load_documents, strip_annotations
 from gaiko.eval.predictions import Predictions, load_predictions
 from gaiko.eval.sandbox import Limits, run_sandboxed
-from gaiko.io import GaikoError, atomic_path, dumps_line, write_text_atomic
+from gaiko.io import GaikoError, atomic_path, dumps_line
 
 PROJECT_ROOT = Path(gaiko.__file__).resolve().parents[1]
 # Folders of the project that hold gold annotations (or their history) and are never shown.
@@ -177,12 +177,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def write_run_outputs(evaluation, record: dict, out: Path) -> None:
-    """The score report (JSON, Markdown, errors, plots) when the run was scored, and always run.json."""
+    """The score report (JSON, Markdown, errors, plots) when the run was scored, and always run.json,
+    written together in one swap of the folder."""
+    run_json = {"run.json": json.dumps(record, ensure_ascii=False, indent=2) + "\n"}
     if evaluation is not None:
         from gaiko.eval.report import write_report
 
-        write_report(evaluation.report, out, evaluation.errors, evaluation.confusion)
-    write_text_atomic(Path(out) / "run.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        write_report(evaluation.report, out, evaluation.errors, evaluation.confusion, run_json)
+        return
+    with atomic_path(out) as tmp:
+        tmp.mkdir()
+        (tmp / "run.json").write_text(run_json["run.json"], encoding="utf-8")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -17,7 +17,7 @@ from gaiko import schema
 from gaiko.bio import spans_to_bio
 from gaiko.corpus import ROOT, clean_documents
 from gaiko.documents import validate_document
-from gaiko.io import GaikoError, atomic_path, loads, read_text
+from gaiko.io import GaikoError, atomic_path, json_problem, loads, read_text
 
 DATASET_DIR = ROOT / "dataset"
 EXPORTS_DIR = ROOT / "annotation" / "exports"
@@ -114,7 +114,7 @@ def load_exports(exports_dir: Path = EXPORTS_DIR, documents: dict[str, dict] | N
         try:
             export = loads(read_text(path))
         except ValueError as e:
-            raise GaikoError(f"invalid JSON: {getattr(e, 'msg', e)}", path, getattr(e, "lineno", None)) from None
+            raise GaikoError(json_problem(e), path, getattr(e, "lineno", None)) from None
         for doc in convert_export(export, str(path), documents, require_complete=True).documents:
             if doc["id"] in gold:
                 raise GaikoError(f"document {doc['id']} is also annotated in {source[doc['id']].name}", path)

@@ -53,8 +53,13 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from gaiko.build import build
 
-    counts = build(args.out)
-    print(f"built {args.out}: " + ", ".join(f"{n} {split}" for split, n in counts.items()) + " documents")
+    built = build(args.out, args.exports)
+    print(f"built {args.out}: " + "; ".join(
+        f"{split} {n['documents']} documents, {n['mentions']} mentions, {n['events']} events, "
+        f"{n['arguments']} arguments" for split, n in built["splits"].items()))
+    if built["unannotated"]:
+        print(f"warning: {len(built['unannotated'])} documents have no annotation in {args.exports} and were "
+              f"built without entities or events: {', '.join(built['unannotated'])}", file=sys.stderr)
     return 0
 
 
@@ -116,10 +121,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, help="write the resolved documents (JSONL, documents shape)")
     p.set_defaults(handler=cmd_sheet)
 
-    from gaiko.build import DATASET_DIR
+    from gaiko.build import DATASET_DIR, EXPORTS_DIR
 
     p = subparsers.add_parser("build", help="regenerate dataset/ from the gold exports (deterministic, atomic)")
     p.add_argument("--out", type=Path, default=DATASET_DIR, help="dataset folder (default: dataset/)")
+    p.add_argument("--exports", type=Path, default=EXPORTS_DIR,
+                   help="folder of Label Studio JSON exports (default: annotation/exports/)")
     p.set_defaults(handler=cmd_build)
 
     p = subparsers.add_parser("stats", help="load the dataset with datasets.load_dataset and summarise it")

@@ -1,21 +1,20 @@
 """The whole annotation loop against a real Label Studio server: push, annotate through the API, pull, convert.
 
-One server per session (about 30 s to migrate a fresh data dir). The gold is made by rule on the corpus's
-clean documents, plus a hand-made document shown with '\\r\\n' and a character outside the BMP.
+One server per session (about 30 s to migrate a fresh data dir), shared through tests/conftest.py. The gold is
+made by rule on the corpus's clean documents, plus a hand-made document shown with '\\r\\n' and a character
+outside the BMP.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import secrets
 
 import pytest
 
 from gaiko.annotation import studio
 from gaiko.annotation.agreement import agreement
 from gaiko.annotation.convert import convert_export, documents_to_results, task_data
-from gaiko.annotation.server import start_server
 from gaiko.cli import main
 from gaiko.corpus import clean_documents
 from gaiko.documents import validate_document
@@ -91,23 +90,6 @@ def second_opinion(gold: dict) -> dict:
                "arguments": [a for a in e["arguments"] if a["mention_id"] not in (first["id"], second["id"])]}
               for i, e in enumerate(gold["events"])]
     return {**gold, "entities": entities, "events": events}
-
-
-@pytest.fixture(scope="session")
-def label_studio(tmp_path_factory):
-    """A fresh Label Studio on 127.0.0.1 with a random user and token, and the environment pointing at it."""
-    token = secrets.token_hex(20)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("LABEL_STUDIO_USERNAME", "admin@gaiko.test")
-        env.setenv("LABEL_STUDIO_PASSWORD", secrets.token_urlsafe(16))
-        env.setenv("LABEL_STUDIO_USER_TOKEN", token)
-        env.delenv("LABEL_STUDIO_API_KEY", raising=False)
-        server = start_server(tmp_path_factory.mktemp("label-studio"))
-        env.setenv("LABEL_STUDIO_URL", server.url)
-        try:
-            yield server, token
-        finally:
-            server.stop()
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:
