@@ -19,17 +19,35 @@ _BLOCK = 200  # resamples per matrix product: bounds memory at BLOCK × document
 _LABELLED = np.array([key[2] is not None for key in KEYS])
 
 
+def _distinct_rows(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows and, per document, the index of its row (hashing rows beats sorting them)."""
+    index: dict[bytes, int] = {}
+    pool = np.fromiter((index.setdefault(row.tobytes(), len(index)) for row in counts), np.int64, len(counts))
+    return counts[np.unique(pool, return_index=True)[1]], pool
+
+
 def resampled_sums(counts: np.ndarray, n_resamples: int, seed: int) -> Iterator[np.ndarray]:
-    """Blocks of resampled count sums shaped (block, KEYS, 4) from counts shaped (documents, KEYS, 4)."""
+    """Blocks of resampled count sums shaped (block, KEYS, 4) from counts shaped (documents, KEYS, 4).
+
+    Only how often each distinct count row is drawn matters, so documents with equal rows are pooled
+    and the pools' weights multiply a sparse matrix of their rows (count rows are mostly zeros). The
+    sums are of integers, so they are exactly those of adding up the drawn documents.
+    """
+    from scipy.sparse import csr_matrix
+
     n_docs = counts.shape[0]
     rng = np.random.default_rng(seed)
-    flat = counts.reshape(n_docs, -1).astype(float)
+    flat = counts.reshape(n_docs, -1)
+    rows, pool = _distinct_rows(flat)
+    rows_t = csr_matrix(rows.T.astype(float))  # columns × pools
     for start in range(0, n_resamples, _BLOCK):
         block = min(_BLOCK, n_resamples - start)
-        picks = rng.integers(0, n_docs, size=(block, n_docs)) if n_docs else np.zeros((block, 0), dtype=int)
-        cells = (np.arange(block)[:, None] * n_docs + picks).ravel()
-        weights = np.bincount(cells, minlength=block * n_docs).reshape(block, n_docs).astype(float)
-        yield (weights @ flat).reshape(block, *counts.shape[1:])
+        # int32 draws are the same numbers as the default int64 ones, written faster
+        picks = rng.integers(0, n_docs, size=(block, n_docs), dtype=np.int32) if n_docs else np.zeros((block, 0), int)
+        cells = pool[picks]  # resample r's draw of pool k counts in cell r·pools + k
+        cells += np.arange(0, block * len(rows), len(rows), dtype=pool.dtype)[:, None]
+        weights = np.bincount(cells.ravel(), minlength=block * len(rows)).reshape(block, len(rows)).astype(float)
+        yield np.asarray(rows_t @ weights.T).T.reshape(block, *counts.shape[1:])
 
 
 def _interval(values: np.ndarray) -> list[float]:

@@ -17,9 +17,12 @@ tuple; arguments of those events are unioned).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import chain
+from operator import itemgetter
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -101,6 +104,23 @@ def _layout() -> list[tuple[str, str, str | None]]:
 KEYS: tuple[tuple[str, str, str | None], ...] = tuple(_layout())
 KEY_INDEX: dict[tuple[str, str, str | None], int] = {k: i for i, k in enumerate(KEYS)}
 GROUPS: tuple[tuple[str, str], ...] = tuple(dict.fromkeys((s, m) for s, m, _ in KEYS if s != "realis"))
+TYPE_COLUMNS: dict[tuple[str, str], np.ndarray] = {  # per (section, metric): the column of each type, in schema order
+    group: np.array([KEY_INDEX[k] for k in KEYS if k[:2] == group and k[2] is not None], dtype=np.int64)
+    for group in GROUPS
+}
+TP, FP, FN, PARTIAL = range(4)  # the fields of a count row
+
+
+def _cells(docs: np.ndarray, columns: np.ndarray | int, field: int) -> np.ndarray:
+    """Flat indices into a documents × KEYS × 4 array: one per count increment."""
+    return (docs * len(KEYS) + columns) * 4 + field
+
+
+def tally(n_docs: int, cells: list[np.ndarray]) -> np.ndarray:
+    """Count rows (documents × KEYS × 4) from count increments."""
+    counts = np.zeros((n_docs, len(KEYS), 4), dtype=np.int32)
+    np.add.at(counts.reshape(-1), np.concatenate(cells) if cells else np.zeros(0, np.int64), np.int32(1))
+    return counts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,18 +163,24 @@ def align_spans(gold: list[Span], pred: list[Span]) -> NerAlignment:
     return NerAlignment(gold, pred, exact, overlap)
 
 
+_ENTITY_IDS = {label: i for i, label in enumerate(schema.ENTITY_LABELS)}
+
+
 class _SpanArrays:
     """All documents' spans of one side as arrays, in corpus coordinates (document offset + start), so
     that spans of different documents never overlap and the whole corpus is matched in one pass."""
 
-    _LABEL_IDS = {label: i for i, label in enumerate(schema.ENTITY_LABELS)}
-
     def __init__(self, per_doc: list[list[dict]], offsets: np.ndarray):
-        flat = [m for mentions in per_doc for m in mentions]
-        doc = np.repeat(np.arange(len(per_doc)), [len(mentions) for mentions in per_doc])
-        start = np.array([m["start"] for m in flat], dtype=np.int64) + offsets[doc]
-        end = np.array([m["end"] for m in flat], dtype=np.int64) + offsets[doc]
-        label = np.array([self._LABEL_IDS[m["label"]] for m in flat], dtype=np.int64)
+        sizes = np.fromiter(map(len, per_doc), np.int64, len(per_doc))
+        flat = list(chain.from_iterable(per_doc))
+
+        def column(name: str, to_int=None) -> np.ndarray:  # one C-level pass over every span
+            values = map(itemgetter(name), flat)
+            return np.fromiter(values if to_int is None else map(to_int, values), np.int64, len(flat))
+
+        doc = np.repeat(np.arange(len(per_doc)), sizes)
+        start, end = column("start") + offsets[doc], column("end") + offsets[doc]
+        label = column("label", _ENTITY_IDS.__getitem__)
         order = np.argsort(start, kind="stable")
         self.start, self.end, self.label, self.doc = start[order], end[order], label[order], doc[order]
 
@@ -172,15 +198,25 @@ def _residual_matching(gold: _SpanArrays, pred: _SpanArrays, g_index: np.ndarray
     return g_index[i], p_index[j]
 
 
-def ner_count_rows(gold_per_doc: list[list[dict]], pred_per_doc: list[list[dict]],
-                   lengths: list[int]) -> dict[tuple[str, str, str | None], np.ndarray]:
-    """Per-document counts (documents × 4) of every NER mode, micro and per type.
+# Which matches earn credit in each mode: ((tp, partial) in micro, (tp, partial) per type). Per type, a
+# mode is computed on the spans of that type only (on both sides), as nervaluate does: a boundary match
+# between two types is no match there, so per-type exact is strict, and per-type partial credits the
+# same-type overlaps ("typed", which also holds the strict pairs; tp is decided first).
+NER_CREDIT: dict[str, tuple[tuple[str, str | None], tuple[str, str | None]]] = {
+    "strict": (("strict", None), ("strict", None)),
+    "exact": (("exact", None), ("strict", None)),
+    "partial": (("exact", "overlap"), ("strict", "typed")),
+    "type": (("typed", None), ("typed", None)),
+}
 
-    Equal boundaries are found by hashing, the remaining spans by the overlap sweep (equal-boundary
-    pairs are isolated in the overlap graph of flat spans, so they need no sweep). Per type, a mode
-    is computed on the spans of that type only (on both sides), as nervaluate does; so in the strict
-    and type modes the per-type counts add up to the micro counts, while in the exact and partial
-    modes a boundary match between two different types counts only in micro.
+
+def ner_cells(gold_per_doc: list[list[dict]], pred_per_doc: list[list[dict]], lengths: list[int]) -> list[np.ndarray]:
+    """Count increments (see `tally`) of every NER mode, micro and per type.
+
+    Spans are matched once for the whole corpus: equal boundaries by hashing, the remaining spans by
+    the overlap sweep (equal-boundary pairs are isolated in the overlap graph of flat spans, so they
+    need no sweep), and per type the same among spans of one type. Then each span adds one count per
+    column: a gold span tp, partial or fn, a predicted span fp unless it is matched.
     """
     n_docs, n_labels = len(lengths), len(schema.ENTITY_LABELS)
     offsets = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)[:-1]]) if n_docs else np.zeros(0, np.int64)
@@ -195,33 +231,30 @@ def ner_count_rows(gold_per_doc: list[list[dict]], pred_per_doc: list[list[dict]
         mask[matched] = False
         return np.flatnonzero(mask)
 
-    og, _ = _residual_matching(gold, pred, unmatched(gold, gi), unmatched(pred, pj))
+    overlap = _residual_matching(gold, pred, unmatched(gold, gi), unmatched(pred, pj))
     free_g, free_p = unmatched(gold, gi[same]), unmatched(pred, pj[same])
-    typed_g = [_residual_matching(gold, pred, free_g[gold.label[free_g] == k], free_p[pred.label[free_p] == k])[0]
-               for k in range(n_labels)]
-    typed_g = np.concatenate([gi[same], *typed_g])
+    typed = [_residual_matching(gold, pred, free_g[gold.label[free_g] == k], free_p[pred.label[free_p] == k])
+             for k in range(n_labels)]
+    strict = (gi[same], pj[same])
+    matches = {"strict": strict, "exact": (gi, pj), "overlap": overlap,
+               "typed": tuple(np.concatenate([strict[side], *(t[side] for t in typed)]) for side in (0, 1))}
 
-    def per_doc_label(docs: np.ndarray, labels: np.ndarray) -> np.ndarray:
-        return np.bincount(docs * n_labels + labels, minlength=n_docs * n_labels).reshape(n_docs, n_labels)
+    def masks(side: int, size: int) -> dict[str | None, np.ndarray]:
+        out = {None: np.zeros(size, dtype=bool)}
+        for name, pairs in matches.items():
+            out[name] = np.zeros(size, dtype=bool)
+            out[name][pairs[side]] = True
+        return out
 
-    n_gold, n_pred = per_doc_label(gold.doc, gold.label), per_doc_label(pred.doc, pred.label)
-    strict = per_doc_label(gold.doc[gi[same]], gold.label[gi[same]])
-    typed = per_doc_label(gold.doc[typed_g], gold.label[typed_g])
-    exact = np.bincount(gold.doc[gi], minlength=n_docs)
-    overlap = np.bincount(gold.doc[og], minlength=n_docs)
-
-    def prf(tp, partial, n_g, n_p) -> np.ndarray:
-        return np.stack([tp, n_p - tp - partial, n_g - tp - partial, partial], axis=-1)
-
-    zero, total_g, total_p = np.zeros_like(exact), n_gold.sum(1), n_pred.sum(1)
-    micro = {"strict": prf(strict.sum(1), zero, total_g, total_p), "exact": prf(exact, zero, total_g, total_p),
-             "partial": prf(exact, overlap, total_g, total_p), "type": prf(typed.sum(1), zero, total_g, total_p)}
-    per_type = {"strict": prf(strict, 0 * strict, n_gold, n_pred), "exact": prf(strict, 0 * strict, n_gold, n_pred),
-                "partial": prf(strict, typed - strict, n_gold, n_pred), "type": prf(typed, 0 * typed, n_gold, n_pred)}
-    out = {("ner", mode, None): rows for mode, rows in micro.items()}
-    for mode, rows in per_type.items():
-        out.update({("ner", mode, label): rows[:, k] for k, label in enumerate(schema.ENTITY_LABELS)})
-    return out
+    g_match, p_match = masks(0, len(gold.start)), masks(1, len(pred.start))
+    cells = []
+    for mode, credits in NER_CREDIT.items():
+        micro, by_type = KEY_INDEX[("ner", mode, None)], TYPE_COLUMNS[("ner", mode)]
+        for (tp, partial), g_column, p_column in zip(credits, (micro, by_type[gold.label]), (micro, by_type[pred.label])):
+            field = np.where(g_match[tp], TP, np.where(g_match[partial], PARTIAL, FN))
+            spurious = ~(p_match[tp] | p_match[partial])
+            cells += [_cells(gold.doc, g_column, field), _cells(pred.doc, p_column, FP)[spurious]]
+    return cells
 
 
 def ner_errors(doc_id: str, text: str, alignment: NerAlignment) -> tuple[list[dict], list[tuple[str, str]]]:
@@ -255,27 +288,33 @@ def error_row(doc_id: str, text: str, layer: str, error: str, gold: Span | None,
 # ---------------------------------------------------------------------------------------------
 # Events
 
+_EVENT_IDS = {label: i for i, label in enumerate(schema.EVENT_LABELS)}
+_ANY_TYPE = len(schema.EVENT_LABELS)  # the type of trigger identification tuples
+_SLOTS = len(schema.EVENT_LABELS) + 1  # slots per document: each event type, then any type
+
+
 @dataclass
 class EventTuples:
-    """One side's event tuples for every metric, each tuple starting with its event type."""
+    """One side's event tuples of a whole corpus, per metric. Each tuple starts with its slot (document
+    index × _SLOTS + event type id), so one set holds every document and one set operation matches
+    them all."""
 
     sets: dict[str, set[tuple]] = field(default_factory=lambda: {m: set() for m in EVENT_METRICS})
-    realis: dict[tuple, set[str]] = field(default_factory=lambda: defaultdict(set))
+    realis: set[tuple] = field(default_factory=set)  # (slot, trigger start, trigger end, realis)
 
-
-def _add_event(t: EventTuples, etype: str, trigger: tuple[int, int], realis: str | None,
-               arguments: list[tuple[str, int, int, Any]]) -> None:
-    s = t.sets
-    s["trigger_identification"].add((None, *trigger))
-    s["trigger_classification"].add((etype, *trigger))
-    if realis is not None:
-        t.realis[(etype, *trigger)].add(realis)
-    for role, start, end, entity in arguments:
-        s["argument_identification"].add((etype, start, end))
-        s["argument_classification"].add((etype, start, end, role))
-        s["argument_identification_attached"].add((etype, *trigger, start, end))
-        s["argument_classification_attached"].add((etype, *trigger, start, end, role))
-        s["argument_classification_coref"].add((etype, entity, role))
+    def add(self, doc: int, etype: str, trigger: dict, realis: str | None,
+            arguments: list[tuple[str, int, int, Any]]) -> None:
+        s, slot, ts, te = self.sets, doc * _SLOTS + _EVENT_IDS[etype], trigger["start"], trigger["end"]
+        s["trigger_identification"].add((doc * _SLOTS + _ANY_TYPE, ts, te))
+        s["trigger_classification"].add((slot, ts, te))
+        if realis is not None:
+            self.realis.add((slot, ts, te, realis))
+        for role, start, end, entity in arguments:
+            s["argument_identification"].add((slot, start, end))
+            s["argument_classification"].add((slot, start, end, role))
+            s["argument_identification_attached"].add((slot, ts, te, start, end))
+            s["argument_classification_attached"].add((slot, ts, te, start, end, role))
+            s["argument_classification_coref"].add((slot, entity, role))
 
 
 def _entity_key(mention: dict) -> tuple:
@@ -284,61 +323,85 @@ def _entity_key(mention: dict) -> tuple:
     return ("entity", eid) if eid is not None else ("mention", mention["id"])
 
 
-def gold_event_tuples(doc: dict) -> EventTuples:
-    mentions, t = mention_index(doc), EventTuples()
-    for ev in doc.get("events") or []:
-        args = []
-        for arg in ev.get("arguments") or []:
-            m = mentions[arg["mention_id"]]
-            args.append((arg["role"], m["start"], m["end"], _entity_key(m)))
-        _add_event(t, ev["type"], (ev["trigger"]["start"], ev["trigger"]["end"]), ev["realis"], args)
-    return t
-
-
-def predicted_event_tuples(doc: dict, pred: dict) -> EventTuples:
-    """A predicted argument resolves to the entity of the gold mention with the same offsets, if any."""
-    by_span = {(m["start"], m["end"]): m for m in doc.get("entities") or []}
+def gold_event_tuples(gold_docs: list[dict], indices: list[int]) -> EventTuples:
+    """Tuples of the gold events of the documents at `indices`."""
     t = EventTuples()
-    for ev in pred.get("events") or []:
-        args = []
-        for arg in ev.get("arguments") or []:
-            span = (arg["start"], arg["end"])
-            entity = _entity_key(by_span[span]) if span in by_span else ("span", *span)
-            args.append((arg["role"], *span, entity))
-        _add_event(t, ev["type"], (ev["trigger"]["start"], ev["trigger"]["end"]), ev.get("realis"), args)
+    for d in indices:
+        doc = gold_docs[d]
+        mentions = mention_index(doc)
+        for ev in doc.get("events") or []:
+            args = [(arg["role"], m["start"], m["end"], _entity_key(m))
+                    for arg in ev.get("arguments") or [] for m in (mentions[arg["mention_id"]],)]
+            t.add(d, ev["type"], ev["trigger"], ev["realis"], args)
     return t
 
 
-def event_counts(gold: EventTuples, pred: EventTuples) -> tuple[dict, dict]:
-    """Counts of every event metric (micro and per event type) and realis counts, for one document."""
-    out: dict[tuple[str, str, str | None], PRF] = {}
+def predicted_event_tuples(gold_docs: list[dict], preds: list[dict], indices: list[int]) -> EventTuples:
+    """A predicted argument resolves to the entity of the gold mention with the same offsets, if any."""
+    t = EventTuples()
+    for d in indices:
+        events = preds[d].get("events")
+        if not events:
+            continue
+        by_span = {(m["start"], m["end"]): m for m in gold_docs[d].get("entities") or []}
+        for ev in events:
+            args = []
+            for arg in ev.get("arguments") or []:
+                span = (arg["start"], arg["end"])
+                args.append((arg["role"], *span, _entity_key(by_span[span]) if span in by_span else ("span", *span)))
+            t.add(d, ev["type"], ev["trigger"], ev.get("realis"), args)
+    return t
+
+
+def _slots(tuples: set[tuple]) -> np.ndarray:
+    return np.fromiter(map(itemgetter(0), tuples), np.int64, len(tuples))
+
+
+def event_cells(gold: EventTuples, pred: EventTuples) -> tuple[list[np.ndarray], int]:
+    """Count increments (see `tally`) of every event metric, micro and per event type, and of realis;
+    plus how many matched triggers had no predicted realis."""
+    cells = []
     for metric in EVENT_METRICS:
         g, p = gold.sets[metric], pred.sets[metric]
-        hits = g & p
-        out[("events", metric, None)] = PRF(len(hits), len(p) - len(hits), len(g) - len(hits))
-        if metric == "trigger_identification":
-            continue
-        n_g, n_p, n_hit = (Counter(x[0] for x in s) for s in (g, p, hits))
-        for label in n_g.keys() | n_p.keys():
-            out[("events", metric, label)] = PRF(n_hit[label], n_p[label] - n_hit[label], n_g[label] - n_hit[label])
+        micro, by_type = KEY_INDEX[("events", metric, None)], TYPE_COLUMNS[("events", metric)]
+        for tuples, field in ((g & p, TP), (p - g, FP), (g - p, FN)):
+            docs, types = np.divmod(_slots(tuples), _SLOTS)
+            cells.append(_cells(docs, micro, field))
+            if len(by_type):  # trigger identification has no type
+                cells.append(_cells(docs, by_type[types], field))
     matched = gold.sets["trigger_classification"] & pred.sets["trigger_classification"]
-    correct = sum(1 for k in matched if pred.realis.get(k, set()) & gold.realis[k])
-    missing = sum(1 for k in matched if k not in pred.realis)
-    out[("realis", "accuracy", None)] = PRF(correct, len(matched) - correct, 0)
-    return out, {"missing": missing}
+    correct = {k[:3] for k in gold.realis & pred.realis}  # matched triggers sharing a realis value
+    realis = KEY_INDEX[("realis", "accuracy", None)]
+    cells += [_cells(_slots(keys) // _SLOTS, realis, field) for keys, field in ((correct, TP), (matched - correct, FP))]
+    return cells, len(matched - {k[:3] for k in pred.realis})
 
 
-def event_errors(doc_id: str, text: str, gold: EventTuples, pred: EventTuples) -> list[dict]:
-    """Trigger errors (wrong type, missed, spurious) and argument errors (wrong role, missed, spurious).
+def event_errors(gold_docs: list[dict], gold: EventTuples, pred: EventTuples) -> list[dict]:
+    """Trigger errors (wrong type, missed, spurious) and argument errors (wrong role, missed, spurious),
+    document by document.
 
     Trigger tuples (type, start, end) pair up by offsets; argument tuples (type, start, end, role) by
     (type, offsets), so a right span with a wrong type or role is one row, not a miss plus a spurious.
     """
-    g, p = gold.sets["trigger_classification"], pred.sets["trigger_classification"]
-    rows = _regroup(doc_id, text, g, p, lambda x: x[1:3], lambda x: (x[1], x[2], x[0]), "trigger", "type")
-    g, p = gold.sets["argument_classification"], pred.sets["argument_classification"]
-    return rows + _regroup(doc_id, text, g, p, lambda x: x[:3], lambda x: (x[1], x[2], f"{x[0]}/{x[3]}"),
-                           "argument", "role")
+    def by_doc(metric: str) -> dict[int, tuple[set, set]]:
+        groups = defaultdict(lambda: (set(), set()))
+        for side, tuples in enumerate((gold.sets[metric], pred.sets[metric])):
+            for x in tuples:
+                groups[x[0] // _SLOTS][side].add(x)
+        return groups
+
+    def label(x: tuple) -> str:
+        return schema.EVENT_LABELS[x[0] % _SLOTS]
+
+    triggers, arguments = by_doc("trigger_classification"), by_doc("argument_classification")
+    rows = []
+    for d in sorted(triggers.keys() | arguments.keys()):
+        doc_id, text = gold_docs[d]["id"], gold_docs[d]["text"]
+        rows += _regroup(doc_id, text, *triggers[d], lambda x: x[1:3], lambda x: (x[1], x[2], label(x)),
+                         "trigger", "type")
+        rows += _regroup(doc_id, text, *arguments[d], lambda x: (label(x), x[1], x[2]),
+                         lambda x: (x[1], x[2], f"{label(x)}/{x[3]}"), "argument", "role")
+    return rows
 
 
 def _regroup(doc_id, text, gold, pred, key, span, layer, what) -> list[dict]:
@@ -374,39 +437,51 @@ class Evaluation:
     confusion: list[tuple[str, str]]  # (gold label, predicted label) of spans with equal boundaries
 
 
-def count_documents(gold_docs: list[dict], predictions_by_id: dict[str, dict],
-                    details: bool = False) -> tuple[np.ndarray, list, list, int]:
+_NOTHING = MappingProxyType({})  # the prediction of a document without one
+
+
+class Counted(NamedTuple):
+    counts: np.ndarray  # documents × KEYS × (tp, fp, fn, partial)
+    errors: list[dict]  # with `details` only
+    confusion: list[tuple[str, str]]  # with `details` only
+    realis_missing: int  # matched triggers without a predicted realis
+    items: dict[str, dict[str, int]]  # gold and predicted documents, entities, events, arguments
+
+
+def _present(values: list) -> list[int]:
+    """Indices of the non-empty values."""
+    return np.flatnonzero(np.fromiter(map(bool, values), bool, len(values))).tolist()
+
+
+def _item_counts(documents: int, mentions: list[list], events: list[list]) -> dict[str, int]:
+    return {"documents": documents, "entities": sum(map(len, mentions)), "events": sum(map(len, events)),
+            "arguments": sum(len(ev.get("arguments") or ()) for evs in events for ev in evs)}
+
+
+def count_documents(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: bool = False) -> Counted:
     """Count rows (documents × KEYS × 4), and with `details` the error rows and boundary-matched label
-    pairs; plus how many matched triggers had no predicted realis. A missing prediction predicts nothing."""
-    preds = [predictions_by_id.get(doc["id"]) or {} for doc in gold_docs]
-    gold_mentions = [doc.get("entities") or [] for doc in gold_docs]
-    pred_mentions = [pred.get("entities") or [] for pred in preds]
-    counts = np.zeros((len(gold_docs), len(KEYS), 4), dtype=np.int32)
-    for key, rows in ner_count_rows(gold_mentions, pred_mentions, [len(doc["text"]) for doc in gold_docs]).items():
-        counts[:, KEY_INDEX[key]] = rows
-    errors, confusion, realis_missing = [], [], 0
+    pairs. A missing prediction predicts nothing. One pass per field over the documents."""
+    found = list(map(predictions_by_id.get, map(itemgetter("id"), gold_docs)))
+    preds = [pred or _NOTHING for pred in found]
+    # `or ()`: the empty tuple is shared, so documents without items allocate nothing (no GC churn)
+    gold_mentions, pred_mentions = ([x.get("entities") or () for x in side] for side in (gold_docs, preds))
+    gold_events, pred_events = ([x.get("events") or () for x in side] for side in (gold_docs, preds))
+    with_events = sorted(set(_present(gold_events)) | set(_present(pred_events)))
+    gold_ev, pred_ev = gold_event_tuples(gold_docs, with_events), predicted_event_tuples(gold_docs, preds, with_events)
+    ev_cells, realis_missing = event_cells(gold_ev, pred_ev)
+    counts = tally(len(gold_docs), ner_cells(gold_mentions, pred_mentions, list(map(len, map(itemgetter("text"), gold_docs))))
+                   + ev_cells)
+    items = {"gold": _item_counts(len(gold_docs), gold_mentions, [gold_events[d] for d in with_events]),
+             "predicted": _item_counts(len(found) - found.count(None), pred_mentions,
+                                       [pred_events[d] for d in with_events])}
+    errors, confusion = [], []
     if details:
         for doc, gold, pred in zip(gold_docs, gold_mentions, pred_mentions):
             rows, pairs = ner_errors(doc["id"], doc["text"], align_spans(_spans(gold), _spans(pred)))
             errors += rows
             confusion += pairs
-    with_events = [d for d, (doc, pred) in enumerate(zip(gold_docs, preds)) if doc.get("events") or pred.get("events")]
-    for d in with_events:
-        doc, pred = gold_docs[d], preds[d]
-        gold_ev, pred_ev = gold_event_tuples(doc), predicted_event_tuples(doc, pred)
-        ev_counts, realis = event_counts(gold_ev, pred_ev)
-        for key, prf in ev_counts.items():
-            counts[d, KEY_INDEX[key]] = (prf.tp, prf.fp, prf.fn, prf.partial)
-        realis_missing += realis["missing"]
-        if details:
-            errors += event_errors(doc["id"], doc["text"], gold_ev, pred_ev)
-    return counts, errors, confusion, realis_missing
-
-
-_TYPE_COLUMNS: dict[tuple[str, str], np.ndarray] = {
-    group: np.array([KEY_INDEX[k] for k in KEYS if k[:2] == group and k[2] is not None], dtype=int)
-    for group in GROUPS
-}
+        errors += event_errors(gold_docs, gold_ev, pred_ev)
+    return Counted(counts, errors, confusion, realis_missing, items)
 
 
 def macro_arrays(sums: np.ndarray) -> dict[tuple[str, str], tuple[np.ndarray, ...]]:
@@ -415,7 +490,7 @@ def macro_arrays(sums: np.ndarray) -> dict[tuple[str, str], tuple[np.ndarray, ..
     As seqeval: the mean of per-type scores over the types present in gold or predictions.
     """
     out = {}
-    for group, columns in _TYPE_COLUMNS.items():
+    for group, columns in TYPE_COLUMNS.items():
         if not len(columns):
             continue
         per_type = sums[..., columns, :]
@@ -469,12 +544,6 @@ def build_report(totals: np.ndarray, intervals: dict | None = None) -> dict:
     return report
 
 
-def _item_counts(docs: list[dict]) -> dict[str, int]:
-    events = [ev for doc in docs if doc.get("events") for ev in doc["events"]]
-    return {"documents": len(docs), "entities": sum(len(doc.get("entities") or ()) for doc in docs),
-            "events": len(events), "arguments": sum(len(ev.get("arguments") or ()) for ev in events)}
-
-
 def evaluate(gold_docs: list[dict], predictions_by_id: dict[str, dict], bootstrap: int = 0, seed: int = 0,
              problems: list | tuple = (), details: bool = True) -> Evaluation:
     """Score valid predictions against gold documents; `problems` (from validation) are counted in the
@@ -482,21 +551,18 @@ def evaluate(gold_docs: list[dict], predictions_by_id: dict[str, dict], bootstra
     from gaiko.eval.bootstrap import intervals as bootstrap_intervals
     from gaiko.eval.predictions import rejection_counts
 
-    gold_ids = {doc["id"] for doc in gold_docs}
-    scored = [p for doc_id, p in predictions_by_id.items() if doc_id in gold_ids]
-    counts, errors, confusion, realis_missing = count_documents(gold_docs, predictions_by_id, details)
-    intervals = bootstrap_intervals(counts, bootstrap, seed) if bootstrap else None
-    report = build_report(counts.sum(0), intervals)
-    report["realis"]["missing"] = realis_missing
+    counted = count_documents(gold_docs, predictions_by_id, details)
+    intervals = bootstrap_intervals(counted.counts, bootstrap, seed) if bootstrap else None
+    report = build_report(counted.counts.sum(0), intervals)
+    report["realis"]["missing"] = counted.realis_missing
     report["documents"] = len(gold_docs)
     report["counts"] = {
-        "gold": _item_counts(gold_docs),
-        "predicted": _item_counts(scored),
-        "documents_without_prediction": len(gold_ids - predictions_by_id.keys()),
+        **counted.items,
+        "documents_without_prediction": len(gold_docs) - counted.items["predicted"]["documents"],
         **rejection_counts(problems),
         "bootstrap": {"resamples": bootstrap, "seed": seed, "confidence": 0.95} if bootstrap else None,
     }
-    return Evaluation(report, counts, errors, confusion)
+    return Evaluation(report, counted.counts, counted.errors, counted.confusion)
 
 
 def score_documents(gold_docs: list[dict], predictions_by_id: dict[str, dict], bootstrap: int = 0,
