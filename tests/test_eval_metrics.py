@@ -195,7 +195,8 @@ def test_overlap_matching_is_maximum_on_a_chain():
 
 
 def test_matching_is_linear_on_a_long_document():
-    """300,000 characters with 60,000 shifted spans in one document: matching stays well under a second."""
+    """300,000 characters with 60,000 shifted spans in one document. The bound only catches a quadratic
+    matching (minutes here), not a speed target: speed is measured by benchmarks/run.py."""
     import time
 
     rng = random.Random(0)
@@ -203,7 +204,7 @@ def test_matching_is_linear_on_a_long_document():
     pred = [(s + rng.choice((0, 1)), e + 1, rng.choice(("PERSON", "GPE"))) for s, e, _ in gold]
     started = time.perf_counter()
     counts = tally(1, ner_cells([ents(*gold)], [ents(*pred)], [300_001]))
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 30.0
     tp, fp, fn, partial = counts[0, KEY_INDEX[("ner", "partial", None)]]
     assert tp + partial == 60_000 and fp == fn == 0
 
