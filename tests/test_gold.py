@@ -6,7 +6,7 @@ import pytest
 
 from gaiko import schema
 from gaiko.annotation.check import check, load_inventory
-from gaiko.build import DATASET_DIR, gold_documents, load_split, statistics
+from gaiko.build import DATASET_DIR, gold_documents, load_split
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +48,21 @@ def test_card_counts_match_the_data():
     for label in schema.ENTITY_LABELS:
         n = sum(m["label"] == label for d in docs for m in d["entities"])
         assert re.search(rf"^\| {label} \|.*\| {n} \|$", mentions_table, re.M), label
+
+
+def test_recorded_agreement_is_that_of_the_export():
+    """annotation/agreement.json (the card's figures) is what `gaiko agreement --exclude-ground-truth`
+    computes from the export: the two blind passes of 000 and 004, never the adjudication."""
+    import json
+
+    from gaiko.annotation.agreement import agreement
+    from gaiko.build import EXPORTS_DIR
+    from gaiko.card import AGREEMENT_FILE
+
+    export = json.loads((EXPORTS_DIR / "gaiko.json").read_text(encoding="utf-8"))
+    fresh = agreement(export, "gaiko.json", exclude_ground_truth=True)
+    assert fresh == json.loads(AGREEMENT_FILE.read_text(encoding="utf-8"))
+    assert fresh["tasks_compared"] == 2
+    assert {d["doc_id"] for d in fresh["disagreements"]} == {"000_e0b3454f0372ab4e", "004_67f1b6c8a60996e1"}
+    # without the option a single pass is compared with its own adjudication: not an agreement figure
+    assert agreement(export, "gaiko.json")["tasks_compared"] == 5
