@@ -46,12 +46,19 @@ def cmd_push(args: argparse.Namespace) -> int:
     from gaiko.annotation import studio
     from gaiko.documents import load_documents
 
+    if args.predictions and args.pre_annotate:
+        raise GaikoError("give --predictions FILE or --pre-annotate SYSTEM, not both")
     if args.predictions and not args.model_version:
         raise GaikoError("--predictions needs --model-version (it names the pre-annotations in Label Studio)")
     if args.annotations and not args.annotator:
         raise GaikoError("--annotations needs --annotator EMAIL (the user the annotations are completed by)")
     documents = studio.clean_or_given_documents(args.documents)
     predictions = studio.load_predictions(args.predictions, documents) if args.predictions else None
+    if args.pre_annotate:
+        from gaiko import __version__
+
+        predictions = studio.system_predictions(args.pre_annotate, documents)
+        args.model_version = args.model_version or f"{args.pre_annotate}-gaiko-{__version__}"
     gold = load_documents(args.annotations) if args.annotations else None
     report = studio.push(studio.connect(), documents, args.project, predictions, args.model_version,
                          gold, args.annotator, args.ground_truth)
@@ -146,6 +153,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          "(server from LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY)")
     project_option(p)
     p.add_argument("--predictions", type=Path, help="predictions JSONL to show as pre-annotations")
+    p.add_argument("--pre-annotate", metavar="SYSTEM",
+                   help="run a registered extractor (gaiko leaderboard's systems, e.g. rules, crf, ginza) on the "
+                        "documents and attach its output as pre-annotations")
     p.add_argument("--model-version", help="name of the pre-annotations (e.g. the extractor and its version)")
     p.add_argument("--annotations", type=Path, help="gold documents JSONL to load as annotations")
     p.add_argument("--annotator", help="email of the user the annotations are completed by (created if needed)")

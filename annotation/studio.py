@@ -116,10 +116,22 @@ def load_predictions(path: str | Path, documents: list[dict]) -> dict[str, dict]
     """Predictions by document id; any problem the harness would report is an error here (nothing pushed)."""
     from gaiko.eval.predictions import load_predictions as read_checked
 
-    predictions = read_checked(path, documents)
+    return _checked(read_checked(path, documents), path)
+
+
+def system_predictions(system_name: str, documents: list[dict]) -> dict[str, dict]:
+    """A registered extractor's predictions for `documents`, checked like a predictions file."""
+    from gaiko.baselines.predict import system_predictions as predict
+    from gaiko.eval.predictions import clean_records
+
+    records = list(enumerate(predict(system_name, documents), start=1))
+    return _checked(clean_records(records, documents), f"predictions of {system_name}")
+
+
+def _checked(predictions, source: str | Path) -> dict[str, dict]:
     if predictions.problems:
         more = len(predictions.problems) - 1
-        raise GaikoError(predictions.problems[0].format(path) + (f" (and {more} more problems)" if more else ""))
+        raise GaikoError(predictions.problems[0].format(source) + (f" (and {more} more problems)" if more else ""))
     return predictions.by_id
 
 

@@ -10,8 +10,8 @@ from gaiko.io import write_jsonl_atomic
 TRAINING_SPLIT = "train"
 
 
-def predict(system_name: str, split: str, out: Path) -> int:
-    """Train on the training split when the system needs it, predict `split`, write `out`; returns the count."""
+def system_predictions(system_name: str, documents: list[dict]) -> list[dict]:
+    """Train on the training split when the system needs it, then predict `documents` (annotations unseen)."""
     from gaiko.baselines.leaderboard import ensure_dataset
     from gaiko.baselines.registry import create
     from gaiko.build import load_split
@@ -20,6 +20,13 @@ def predict(system_name: str, split: str, out: Path) -> int:
     ensure_dataset()
     if system.trainable:
         system.fit(load_split(TRAINING_SPLIT))
-    predictions = system.extract([strip_annotations(d) for d in load_split(split)])
+    return system.extract([strip_annotations(d) for d in documents])
+
+
+def predict(system_name: str, split: str, out: Path) -> int:
+    """Predictions of a system for `split`, written to `out`; returns the count."""
+    from gaiko.build import load_split
+
+    predictions = system_predictions(system_name, load_split(split))
     write_jsonl_atomic(out, predictions)
     return len(predictions)

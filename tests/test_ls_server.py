@@ -182,3 +182,26 @@ def test_push_annotate_pull_convert(label_studio, tmp_path, capsys):
 
     for text in [*outputs, export_path.read_text(encoding="utf-8"), server.log_path.read_text(errors="replace")]:
         assert token not in text
+
+
+def test_pre_annotate_with_a_registered_system(label_studio, capsys):
+    """`ls push --pre-annotate SYSTEM` runs the extractor and imports its output as predictions whose
+    regions are exactly the system's spans (idempotent like any push)."""
+    from gaiko.baselines.predict import system_predictions
+
+    project = "gaiko pre-annotation"
+    for _ in range(2):
+        code, out = run(capsys, "ls", "push", "--project", project, "--pre-annotate", "rules")
+        assert code == 0, out
+    assert "predictions 0 created, 5 already present" in out
+    client = studio.connect()
+    tasks = studio.tasks_by_doc_id(client, studio.find_project(client, project))
+    expected = {p["id"]: p for p in system_predictions("rules", clean_documents())}
+    for doc_id, task in tasks.items():
+        (prediction,) = client.predictions.list(task=task.id)
+        assert prediction.model_version.startswith("rules-gaiko-")
+        spans = sorted((r["value"]["start"], r["value"]["end"], r["value"]["labels"][0])
+                       for r in prediction.result if r.get("from_name") == "entity")
+        assert spans == sorted((e["start"], e["end"], e["label"]) for e in expected[doc_id]["entities"])
+    code, out = run(capsys, "ls", "push", "--project", project, "--pre-annotate", "nosuch")
+    assert code == 2 and "unknown system 'nosuch'" in out
