@@ -64,8 +64,9 @@ def cmd_push(args: argparse.Namespace) -> int:
                          gold, args.annotator, args.ground_truth)
     print(f"project {report.project} id {report.project_id}: tasks {report.tasks_created} created, "
           f"{report.tasks_present} already present; predictions {report.predictions_created} created, "
-          f"{report.predictions_present} already present; annotations {report.annotations_created} created "
-          f"({report.regions} regions and relations), {report.annotations_present} already present")
+          f"{report.predictions_present} already present; annotations {report.annotations_created} created, "
+          f"{report.annotations_updated} updated ({report.regions} regions and relations), "
+          f"{report.annotations_present} already present")
     return 0
 
 

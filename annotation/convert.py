@@ -33,13 +33,12 @@ from gaiko.annotation.labeling import (
     TEXT_NAME,
     TRIGGER_CONTROL,
 )
-from gaiko.documents import validate_document
+from gaiko.documents import argument_order, validate_document
 from gaiko.io import GaikoError, brief
 
 LABELS_OF_CONTROL = {ENTITY_CONTROL: schema.ENTITY_LABELS, TRIGGER_CONTROL: schema.EVENT_LABELS}
 RESULT_TYPE_OF_CONTROL = {ENTITY_CONTROL: "labels", TRIGGER_CONTROL: "labels", REALIS_CONTROL: "choices",
                           ENTITY_ID_CONTROL: "textarea"}
-ROLE_ORDER = {name: i for i, name in enumerate(schema.ROLE_NAMES)}
 ENTITY_ORDER = {name: i for i, name in enumerate(schema.ENTITY_LABELS)}
 EVENT_ORDER = {name: i for i, name in enumerate(schema.EVENT_LABELS)}
 # The entity type of a mention created for a predicted argument that matches no predicted entity.
@@ -238,7 +237,7 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
     events = []
     for i, rid in enumerate(trigger_regions, start=1):
         start, end = span(regions[rid])
-        args = sorted(arguments[rid], key=lambda a: (ROLE_ORDER[a[0]], span(regions[a[1]])))
+        args = sorted(arguments[rid], key=lambda a: argument_order(a[0], *span(regions[a[1]])))
         events.append({"id": f"e{i}", "type": regions[rid][TRIGGER_CONTROL], "realis": regions[rid][REALIS_CONTROL],
                        "trigger": {"start": start, "end": end, "text": task.text[start:end]},
                        "arguments": [{"role": role, "mention_id": mention_ids[m]} for role, m in args]})

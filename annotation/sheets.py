@@ -26,7 +26,7 @@ from pathlib import Path
 
 from gaiko import schema
 from gaiko.build import sentences
-from gaiko.documents import validate_document
+from gaiko.documents import argument_order, validate_document
 from gaiko.io import GaikoError, read_text
 
 _PARAGRAPH = re.compile(r"^P(\d+)$")
@@ -95,6 +95,9 @@ def resolve_sheet(path: str | Path, documents: dict[str, dict]) -> dict:
                 raise GaikoError(f"argument {role}={ref}: no such mention in the document",
                                  path, number)
             event["arguments"].append({"role": role, "mention_id": mention["id"]})
+        by_id = {m["id"]: m for m in mentions}
+        event["arguments"].sort(key=lambda a: argument_order(a["role"], by_id[a["mention_id"]]["start"],
+                                                             by_id[a["mention_id"]]["end"]))
         events.append(event)
     for i, event in enumerate(events, start=1):
         event["id"] = f"e{i}"

@@ -145,6 +145,7 @@ class PushReport:
     predictions_present: int = 0
     annotations_created: int = 0
     annotations_present: int = 0
+    annotations_updated: int = 0
     regions: int = 0
 
 
@@ -152,7 +153,8 @@ def push(client: LabelStudio, documents: list[dict], title: str = DEFAULT_PROJEC
          predictions: dict[str, dict] | None = None, model_version: str | None = None,
          gold: list[dict] | None = None, annotator: str | None = None, ground_truth: bool = False) -> PushReport:
     """Create or update the project idempotently: tasks are matched by doc_id, a prediction by its
-    model_version and an annotation by its annotator, so re-running adds nothing twice."""
+    model_version and an annotation by its annotator, so re-running adds nothing twice; an annotator's
+    annotation whose spans or events differ from the pushed gold is updated in place."""
     project_id, state = ensure_project(client, title)
     report = PushReport(project_id, f"{title} ({state})")
     existing = tasks_by_doc_id(client, project_id)
@@ -188,17 +190,31 @@ def push(client: LabelStudio, documents: list[dict], title: str = DEFAULT_PROJEC
                 raise GaikoError(f"gold document {doc['id']!r} has no task with the same text; push its clean "
                                  "document first")
             with api(f"list annotations of task {task.id}"):
-                present = any(a.completed_by == user_id for a in client.annotations.list(id=task.id))
-            if present:
+                mine = [a for a in client.annotations.list(id=task.id) if a.completed_by == user_id]
+            result = documents_to_results(doc)
+            if mine and _same_annotation(task, mine[0], doc):
                 report.annotations_present += 1
                 continue
-            result = documents_to_results(doc)
-            with api(f"create an annotation for task {task.id}"):
-                client.annotations.create(id=task.id, result=result, completed_by=user_id,
-                                          ground_truth=ground_truth, was_cancelled=False, lead_time=0)
-            report.annotations_created += 1
+            if mine:
+                with api(f"update annotation {mine[0].id} of task {task.id}"):
+                    client.annotations.update(id=mine[0].id, result=result, ground_truth=ground_truth)
+                report.annotations_updated += 1
+            else:
+                with api(f"create an annotation for task {task.id}"):
+                    client.annotations.create(id=task.id, result=result, completed_by=user_id,
+                                              ground_truth=ground_truth, was_cancelled=False, lead_time=0)
+                report.annotations_created += 1
             report.regions += sum(1 for r in result if r["type"] in ("labels", "relation"))
     return report
+
+
+def _same_annotation(task: Any, annotation: Any, doc: dict) -> bool:
+    """Whether a stored annotation holds exactly the gold document's mentions and events."""
+    from gaiko.annotation.convert import ConversionReport, ExportTask, annotation_to_document
+
+    stored = annotation_to_document(ExportTask({"id": task.id, "data": task.data}, "Label Studio"),
+                                    annotation.model_dump(), ConversionReport())
+    return (stored["entities"], stored["events"]) == (doc["entities"], doc["events"])
 
 
 def live_export(client: LabelStudio, title: str = DEFAULT_PROJECT) -> list[dict]:

@@ -129,6 +129,15 @@ def load_documents(path: str | Path) -> list[dict]:
     return docs
 
 
+_ROLE_ORDER = {name: i for i, name in enumerate(schema.ROLE_NAMES)}
+
+
+def argument_order(role: str, start: int, end: int) -> tuple[int, int, int]:
+    """The canonical order of an event's arguments (schema role order, then mention offsets), so that
+    every path to the gold (sheets, Label Studio exports) gives byte-identical documents."""
+    return _ROLE_ORDER[role], start, end
+
+
 def mention_index(doc: dict) -> dict[str, dict]:
     return {m["id"]: m for m in doc.get("entities") or []}
 

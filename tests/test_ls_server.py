@@ -205,3 +205,23 @@ def test_pre_annotate_with_a_registered_system(label_studio, capsys):
         assert spans == sorted((e["start"], e["end"], e["label"]) for e in expected[doc_id]["entities"])
     code, out = run(capsys, "ls", "push", "--project", project, "--pre-annotate", "nosuch")
     assert code == 2 and "unknown system 'nosuch'" in out
+
+
+def test_pushing_corrected_gold_updates_the_annotation(label_studio, tmp_path, capsys):
+    """Re-pushing an annotator's gold adds nothing when it is unchanged and updates the annotation in
+    place when a span or event changed; the pulled gold is then the corrected one."""
+    project = "gaiko corrections"
+    doc = rule_gold(clean_documents()[3])
+    corrected = {**doc, "events": [{**e, "id": f"e{i}"} for i, e in enumerate(doc["events"][1:], start=1)]}
+    common = ("--project", project, "--annotator", "fixer@gaiko.test", "--ground-truth")
+    write_jsonl_atomic(first := tmp_path / "first.jsonl", [doc])
+    write_jsonl_atomic(second := tmp_path / "second.jsonl", [corrected])
+    assert run(capsys, "ls", "push", "--project", project)[0] == 0
+    outs = [run(capsys, "ls", "push", *common, "--annotations", str(path)) for path in (first, first, second)]
+    assert [code for code, _ in outs] == [0, 0, 0]
+    assert "1 created, 0 updated" in outs[0][1]
+    assert "0 created, 0 updated" in outs[1][1] and "1 already present" in outs[1][1]
+    assert "0 created, 1 updated" in outs[2][1]
+    client = studio.connect()
+    (pulled,) = convert_export(studio.live_export(client, project), "test").documents
+    assert (pulled["entities"], pulled["events"]) == (corrected["entities"], corrected["events"])
