@@ -66,3 +66,18 @@ def test_recorded_agreement_is_that_of_the_export():
     assert {d["doc_id"] for d in fresh["disagreements"]} == {"000_e0b3454f0372ab4e", "004_67f1b6c8a60996e1"}
     # without the option a single pass is compared with its own adjudication: not an agreement figure
     assert agreement(export, "gaiko.json")["tasks_compared"] == 5
+
+
+def test_adjudicated_sheets_are_exactly_the_exported_gold(gold):
+    """The typed sheets under annotation/sheets/gold/ resolve to the Label Studio export's gold, span for
+    span and argument for argument: the export (the source of truth) and its provenance agree."""
+    from gaiko.annotation.sheets import resolve_sheet
+    from gaiko.corpus import ROOT, clean_documents
+
+    clean = {d["id"]: d for d in clean_documents()}
+    sheets = sorted((ROOT / "annotation" / "sheets" / "gold").glob("*.txt"))
+    assert len(sheets) == len(gold)
+    for doc, path in zip(gold, sheets):
+        resolved = resolve_sheet(path, clean)
+        assert resolved["id"] == doc["id"]
+        assert (resolved["entities"], resolved["events"]) == (doc["entities"], doc["events"])
