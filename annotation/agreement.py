@@ -81,6 +81,14 @@ def _kappa(a: list[str], b: list[str]) -> float | None:
     return float(cohen_kappa_score(a, b))
 
 
+def _differences(items_a: list[tuple], items_b: list[tuple], key, value):
+    """(key, value in a, value in b) for every key whose values differ between the two annotations."""
+    by_a, by_b = _by_key(items_a, key, value), _by_key(items_b, key, value)
+    for k in sorted(by_a.keys() | by_b.keys()):
+        if by_a.get(k) != by_b.get(k):
+            yield k, by_a.get(k), by_b.get(k)
+
+
 def _by_key(items: list[tuple], key, value) -> dict:
     grouped: dict = {}
     for item in items:
@@ -113,29 +121,19 @@ class _Tally:
             self.chars[kind][0].extend(_char_labels(doc_a, spans(doc_a)))
             self.chars[kind][1].extend(_char_labels(doc_b, spans(doc_b)))
 
-        label_a = _by_key(ents_a, lambda s: s[:2], lambda s: s[2])
-        label_b = _by_key(ents_b, lambda s: s[:2], lambda s: s[2])
-        for span in sorted(label_a.keys() | label_b.keys()):
-            if label_a.get(span) != label_b.get(span):
-                note("entity", *span, label_a.get(span), label_b.get(span))
+        for span, a, b in _differences(ents_a, ents_b, lambda s: s[:2], lambda s: s[2]):
+            note("entity", *span, a, b)
 
         trig_a, trig_b = _trigger_spans(doc_a), _trigger_spans(doc_b)
         self.counts.update(trigger_a=len(trig_a), trigger_b=len(trig_b), trigger_matches=len(set(trig_a) & set(trig_b)))
-        type_a = _by_key(trig_a, lambda s: s[:2], lambda s: s[2])
-        type_b = _by_key(trig_b, lambda s: s[:2], lambda s: s[2])
-        for span in sorted(type_a.keys() | type_b.keys()):
-            if type_a.get(span) != type_b.get(span):
-                note("trigger", *span, type_a.get(span), type_b.get(span))
+        for span, a, b in _differences(trig_a, trig_b, lambda s: s[:2], lambda s: s[2]):
+            note("trigger", *span, a, b)
 
         args_a, args_b = _arguments(doc_a), _arguments(doc_b)
         self.counts.update(argument_a=len(args_a), argument_b=len(args_b),
                            argument_matches=len(set(args_a) & set(args_b)))
-        role_a = _by_key(args_a, lambda t: (t[0], t[1], t[4], t[5]), lambda t: f"{t[2]}:{t[3]}")
-        role_b = _by_key(args_b, lambda t: (t[0], t[1], t[4], t[5]), lambda t: f"{t[2]}:{t[3]}")
-        for key in sorted(role_a.keys() | role_b.keys()):
-            if role_a.get(key) != role_b.get(key):
-                note("argument", key[2], key[3], role_a.get(key), role_b.get(key),
-                     trigger={"start": key[0], "end": key[1], "text": text[key[0]:key[1]]})
+        for key, a, b in _differences(args_a, args_b, lambda t: (t[0], t[1], t[4], t[5]), lambda t: f"{t[2]}:{t[3]}"):
+            note("argument", key[2], key[3], a, b, trigger={"start": key[0], "end": key[1], "text": text[key[0]:key[1]]})
 
         realis_a = {(e["trigger"]["start"], e["trigger"]["end"], e["type"]): e["realis"] for e in doc_a["events"]}
         realis_b = {(e["trigger"]["start"], e["trigger"]["end"], e["type"]): e["realis"] for e in doc_b["events"]}
