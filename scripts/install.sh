@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Install everything gaiko needs into ./.venv (idempotent): the package with its model and test
-# extras, and bubblewrap for sandboxed extractor runs.
+# extras; bubblewrap for sandboxed extractor runs; Debian's chromium and a CJK font for the browser
+# tests (Playwright drives the system browser: it never downloads one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v bwrap >/dev/null 2>&1; then
+need=()
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
+if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "install.sh: bubblewrap (bwrap) is missing; install it with your package manager" >&2
+    echo "install.sh: missing system packages: ${need[*]}; install them with your package manager" >&2
     exit 1
   fi
 fi
