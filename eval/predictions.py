@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gaiko import schema
-from gaiko.io import GaikoError, brief, json_problem, loads
+from gaiko.io import GaikoError, brief, json_problem, loads, read_bytes
 
 DOCUMENT_FIELDS = frozenset({"id", "entities", "events"})
 ENTITY_FIELDS = frozenset({"start", "end", "label", "text"})
@@ -49,10 +49,7 @@ class Predictions(NamedTuple):
 
 def read_records(path: str | Path) -> tuple[list[tuple[int, Any]], list[Problem]]:
     """Parse every line on its own, so one bad line (BOM, non-UTF-8, bad JSON, NaN) hides no other."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise GaikoError(f"cannot read: {e.strerror}", path) from None
+    data = read_bytes(path)
     records, problems = [], []
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # every line would be undecodable: say it once
         return [], [Problem(1, "file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8",

@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,15 +27,47 @@ class GaikoError(Exception):
         super().__init__(f"{where}{problem}")
 
 
-def read_text(path: str | os.PathLike, max_bytes: int | None = None) -> str:
-    """Read a UTF-8 file strictly; a BOM or undecodable byte is an error naming the file and line."""
-    path = Path(path)
+MAX_INPUT_BYTES = 2 * 1024**3  # any input file; override with GAIKO_MAX_INPUT_BYTES (bytes)
+
+
+def input_limit() -> int:
+    """The size cap of every input file: a positive integer from the environment, else MAX_INPUT_BYTES."""
+    value = os.environ.get("GAIKO_MAX_INPUT_BYTES")
+    if value is None:
+        return MAX_INPUT_BYTES
+    if not value.isdigit() or int(value) <= 0:
+        raise GaikoError(f"GAIKO_MAX_INPUT_BYTES must be a positive whole number of bytes, got {brief(value)}")
+    return int(value)
+
+
+def read_bytes(path: str | os.PathLike, max_bytes: int | None = None) -> bytes:
+    """The one reader of input files: a regular file (after symlinks), at most `max_bytes` bytes.
+
+    A device, FIFO, socket or folder is refused before it is read (`/dev/zero` or a FIFO would never end),
+    and at most `max_bytes + 1` bytes are ever read, so a file that grows while read cannot exhaust memory.
+    """
+    limit = input_limit() if max_bytes is None else max_bytes
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            raise GaikoError(f"file is larger than the {max_bytes} byte limit", path)
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as e:
         raise GaikoError(f"cannot read: {e.strerror}", path) from None
+    with os.fdopen(fd, "rb") as file:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
+            raise GaikoError(f"is {kind}; give a regular file", path)
+        try:
+            data = file.read(limit + 1)
+        except OSError as e:
+            raise GaikoError(f"cannot read: {e.strerror}", path) from None
+    if len(data) > limit:
+        raise GaikoError(f"file is larger than the {limit} byte limit", path)
+    return data
+
+
+def read_text(path: str | os.PathLike, max_bytes: int | None = None) -> str:
+    """Read a UTF-8 file strictly; a BOM or undecodable byte is an error naming the file and line."""
+    data = read_bytes(path, max_bytes)
     if data.startswith(b"\xef\xbb\xbf"):
         raise GaikoError("starts with a UTF-8 byte order mark; save it without one", path, 1)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
