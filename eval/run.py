@@ -2,7 +2,7 @@
 
 The extractor gets the documents without annotations as JSONL on stdin and writes predictions
 JSONL on stdout. Whatever it does, the harness ends with a run record whose `status` says what
-happened (ok, invalid_output, timeout, memory_exceeded, output_too_large, nonzero_exit,
+happened (ok, invalid_output, contaminated, timeout, memory_exceeded, output_too_large, nonzero_exit,
 sandbox_error, sandbox_unavailable). A run that finished is scored: all of it when `ok`, its valid
 part when `invalid_output` (every problem listed with its line, rejected items counted).
 """
@@ -20,15 +20,17 @@ from pathlib import Path
 
 import gaiko
 from gaiko.documents import load_documents, strip_annotations
+from gaiko.eval.contamination import scan_bytes
 from gaiko.eval.predictions import Predictions, load_predictions
-from gaiko.eval.sandbox import Limits, run_sandboxed
+from gaiko.eval.sandbox import (LIMIT_SPECS, Limits, copy_code, copy_submission, run_sandboxed,
+                                signals_as_exit)
 from gaiko.io import GaikoError, atomic_path, dumps_line
 
 PROJECT_ROOT = Path(gaiko.__file__).resolve().parents[1]
 # Folders of the project that hold gold annotations (or their history) and are never shown.
 GOLD_FOLDERS = ("annotation", "dataset", ".git", "reports")
-# Code packages a sandboxed `python -m gaiko...` needs to import.
-CODE_PACKAGES = ("gaiko", "gaiko.eval", "gaiko.baselines")
+# Packages whose Python files are copied to the sandbox's /code (and hidden where they are installed).
+CODE_PACKAGES = ("gaiko", "gaiko.annotation", "gaiko.eval", "gaiko.baselines")
 STDERR_LINES = 20
 MAX_LISTED_PROBLEMS = 1000
 
@@ -42,6 +44,7 @@ MESSAGES = {
     "sandbox_error": "the sandbox could not run the command: {message}",
     "sandbox_unavailable": "{message}",
 }
+CONTAMINATED = "the submission folder holds a copy of the gold ({findings}); it ran without it: {run_message}"
 
 
 @dataclass
@@ -56,30 +59,52 @@ class RunOutcome:
 
     @property
     def scorable(self) -> bool:
-        """Finished and produced output: the valid part is scored, rejected items are counted."""
+        """Finished and produced output: the valid part is scored, rejected items are counted (a
+        contaminated run too, for information: it never passes)."""
         return self.predictions is not None
 
 
 def gold_hidden_paths(*extra: Path | None) -> list[Path]:
-    return [PROJECT_ROOT / name for name in GOLD_FOLDERS] + [Path(p) for p in extra if p is not None]
+    """A deny-list on top of the allow-list: hidden even if a mounted folder (the virtualenv, say) holds them."""
+    installed = [p for locations in code_packages().values() for p in locations]
+    return [PROJECT_ROOT / name for name in GOLD_FOLDERS] + installed + [Path(p) for p in extra if p is not None]
 
 
-def code_paths() -> list[Path]:
-    paths = []
+def code_packages() -> dict[str, list[Path]]:
+    packages = {}
     for name in CODE_PACKAGES:
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.submodule_search_locations:
-            paths += [Path(p) for p in spec.submodule_search_locations]
-    return paths
+            packages[name] = [Path(p) for p in spec.submodule_search_locations]
+    return packages
 
 
 def run_extractor(argv: list[str], gold_docs: list[dict], *, workdir: Path = Path("."),
                   limits: Limits = Limits(), hidden: list[Path] = ()) -> RunOutcome:
     """Run `argv` sandboxed on the gold documents stripped of annotations, then check its output
-    line by line against the gold; never raises for anything the extractor does."""
+    line by line against the gold; never raises for anything the extractor does.
+
+    The extractor runs in a private copy of `workdir`: regular files, folders and symlinks only, without
+    the `hidden` paths, and without any file that reproduces the gold (each such file is named in the run
+    record, whose status is then `contaminated`).
+    """
+    workdir = Path(workdir).resolve()
+    if not workdir.is_dir():
+        raise GaikoError("the working folder does not exist or is not a folder", workdir)
     stdin = "".join(dumps_line(strip_annotations(d)) + "\n" for d in gold_docs).encode("utf-8")
-    result = run_sandboxed(argv, stdin, workdir, limits=limits, readonly=code_paths(),
-                           hidden=gold_hidden_paths(*hidden))
+    findings = []
+
+    def clean(relative: str, data: bytes) -> bool:
+        found = scan_bytes(data, relative, gold_docs)
+        findings.extend(found)
+        return not found
+
+    with signals_as_exit(), tempfile.TemporaryDirectory(prefix="gaiko-run-") as tmp:
+        submission, code = Path(tmp) / "submission", Path(tmp) / "code"
+        submission.mkdir()
+        copied = copy_submission(workdir, submission, {Path(p) for p in hidden if p is not None}, clean)
+        copy_code(code, code_packages())
+        result = run_sandboxed(argv, stdin, submission, code, limits=limits, hidden=gold_hidden_paths(*hidden))
     predictions = None
     if result.status == "ok":
         with tempfile.TemporaryDirectory() as tmp:
@@ -91,13 +116,16 @@ def run_extractor(argv: list[str], gold_docs: list[dict], *, workdir: Path = Pat
     record = {
         "status": "invalid_output" if problems else result.status,
         "command": argv,
-        "workdir": str(Path(workdir).resolve()),
+        "workdir": str(workdir),
         "exit_code": result.exit_code,
         "signal": result.signal,
         "wall_seconds": result.wall_seconds,
         "output_bytes": result.output_bytes,
         "limits": asdict(limits),
         "enforcement": result.enforcement,
+        "copied": {"files": copied.files, "bytes": copied.bytes},
+        "skipped": copied.skipped,
+        "contamination": [asdict(f) for f in findings],
         "documents": len(gold_docs),
         "predicted_documents": len(predictions.by_id) if predictions else 0,
         "problems_total": len(problems),
@@ -105,6 +133,11 @@ def run_extractor(argv: list[str], gold_docs: list[dict], *, workdir: Path = Pat
         "stderr_tail": stderr_lines,
     }
     record["message"] = run_message(record, result.message)
+    if findings:
+        shown = "; ".join(f"{f.path} reproduces {f.document}: {f.evidence}" for f in findings[:3])
+        more = f"; and {len(findings) - 3} more" if len(findings) > 3 else ""
+        record["message"] = CONTAMINATED.format(findings=shown + more, run_message=record["message"])
+        record["status"] = "contaminated"
     return RunOutcome(predictions, result.stdout, record)
 
 
@@ -151,9 +184,8 @@ def command_argv(cmd: str | None, extractor: str | None) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    limits = Limits(**{spec.field: spec.parse(getattr(args, spec.field)) for spec in LIMIT_SPECS})
     gold_docs = load_gold(args.split, args.gold)
-    limits = Limits(timeout_s=args.timeout, memory_mb=args.memory, max_output_mb=args.max_output,
-                    processes=args.processes)
     hidden = [args.gold, args.out, args.pred_out, *args.hide]
     outcome = run_extractor(command_argv(args.cmd, args.extractor), gold_docs, workdir=args.workdir,
                             limits=limits, hidden=hidden)
@@ -204,11 +236,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     gold.add_argument("--split", default="test", help="dataset split to run on (default: test)")
     gold.add_argument("--gold", type=Path, help="gold JSONL file in the documents shape")
     p.add_argument("--workdir", type=Path, default=Path("."),
-                   help="folder the extractor runs in, mounted read-only (default: current folder)")
-    p.add_argument("--timeout", type=float, default=Limits.timeout_s, help="wall-time limit in seconds")
-    p.add_argument("--memory", type=int, default=Limits.memory_mb, help="memory limit in MB")
-    p.add_argument("--max-output", type=float, default=Limits.max_output_mb, help="stdout limit in MB")
-    p.add_argument("--processes", type=int, default=Limits.processes, help="process/thread limit")
+                   help="the submission folder: a private read-only copy of it (without gold, sockets or "
+                   "version-control history) is the extractor's working folder /submission (default: current folder)")
+    for spec in LIMIT_SPECS:
+        p.add_argument(spec.flag, dest=spec.field, default=str(getattr(Limits, spec.field)), metavar="N",
+                       help=f"limit in {spec.unit} (default {getattr(Limits, spec.field):g}, at most {spec.maximum:g})")
     p.add_argument("--hide", type=Path, action="append", default=[],
                    help="another path the extractor must not see (repeatable)")
     p.add_argument("--bootstrap", type=int, default=0, help="bootstrap resamples for confidence intervals")

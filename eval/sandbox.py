@@ -1,37 +1,52 @@
 """Run an untrusted command under bubblewrap with wall-time, memory, process and output limits.
 
-What the command sees: the system directories and a few /etc files read-only, the Python
-installation and virtualenv read-only (so `python3` is the project's interpreter), its working
-directory read-only, an empty private /tmp of bounded size, a fresh /proc and a minimal /dev.
-Nothing else of the host is mounted (no home, no caches, no git history), and every path in
-`hidden` is covered by an empty tmpfs (folders) or by /dev/null (files: opening them fails, as
-device nodes cannot be opened on a bubblewrap bind mount) even when it lies inside a mounted folder. No network (a fresh network namespace has only a down loopback, so even
-127.0.0.1 is unreachable), fresh pid/ipc/uts namespaces, no capabilities, empty environment.
+The sandbox is an allow-list. What the command sees: the system directories and a few /etc files
+read-only, the Python installation and virtualenv read-only (so `python3` is the project's interpreter),
+a private copy of gaiko's Python code at /code, a private read-only copy of its submission folder at
+/submission (its working directory), an empty private /tmp of bounded size, a fresh /proc and a minimal
+/dev. Nothing else of the host is mounted (no home, no caches, no project checkout), and every path in
+`hidden` is still covered by an empty tmpfs (folders) or /dev/null (files) in case it lies inside a
+mounted folder. No network (a fresh network namespace has only a down loopback, so even 127.0.0.1 is
+unreachable), fresh pid/ipc/uts namespaces, no capabilities. bubblewrap itself starts with an empty
+environment, so no process inside (bwrap's own init included) holds any variable of the harness.
 
 Limits and how each is enforced:
 - wall time: the harness kills bwrap's process group; `--die-with-parent` and the pid namespace
   take every process of the sandbox down with it;
-- memory: RLIMIT_AS per process, plus a cgroup memory limit on the whole sandbox when the
-  harness may create cgroups (root, or a delegated cgroup v2 subtree);
+- memory: a cgroup memory limit on the whole sandbox when the harness may create cgroups (root, or a
+  delegated cgroup v2 subtree), whose OOM kills the harness reads back; else RLIMIT_AS per process;
 - processes: a cgroup `pids.max` when available, else RLIMIT_NPROC (effective only for a
   non-root user: the kernel does not apply it to root);
-- output: stdout is read incrementally and the sandbox is killed past the limit;
+- output: stdout is read incrementally into a buffer that never exceeds the limit, and the sandbox is
+  killed past it;
 - files: /tmp is a tmpfs of at most the memory limit, RLIMIT_FSIZE caps any single file.
+
+The status is decided from what the harness observes — bubblewrap's JSON status (whether the command
+started and its exit code), the cgroup's OOM-kill counter, the clock and the byte count — never from what
+the command prints.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import resource
 import selectors
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from gaiko.io import GaikoError, read_bytes
 
 MB = 1024 * 1024
 INSTALL_HINT = "install bubblewrap: apt-get update && apt-get install -y bubblewrap"
@@ -40,7 +55,12 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "
 # /etc is not mounted whole: it can hold secrets readable by uid 0, which the sandbox runs as.
 ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
              "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/mime.types")
-MEMORY_ERROR_MARKERS = (b"MemoryError", b"Cannot allocate memory", b"std::bad_alloc", b"out of memory")
+SANDBOX_WORKDIR = "/submission"
+SANDBOX_CODE = "/code"
+# Version-control history is never copied: it holds every past version of whatever the folder held.
+SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn"})
+MAX_SUBMISSION_BYTES = 2 * 1024**3
+MAX_SUBMISSION_FILES = 100_000
 
 
 @dataclass(frozen=True)
@@ -49,6 +69,52 @@ class Limits:
     memory_mb: int = 4096
     max_output_mb: float = 64.0
     processes: int = 64
+
+    def __post_init__(self):
+        for spec in LIMIT_SPECS:
+            problem = spec.problem(getattr(self, spec.field))
+            if problem:
+                raise ValueError(f"{spec.field}: {problem}")
+
+
+@dataclass(frozen=True)
+class LimitSpec:
+    """One limit: its Limits field, its `gaiko run` flag, its extractor.toml key, type and harness maximum."""
+
+    field: str
+    flag: str
+    key: str
+    kind: type
+    maximum: float
+    unit: str
+
+    def problem(self, value) -> str | None:
+        """Why `value` is not acceptable, or None: finite, positive, of the right type, at most the maximum."""
+        kind = "a whole number" if self.kind is int else "a number"
+        if type(value) is bool or not isinstance(value, (int, float)) or (self.kind is int and type(value) is not int):
+            return f"must be {kind} of {self.unit}, got {value!r}"
+        if not math.isfinite(value) or not 0 < value <= self.maximum:
+            return f"must be {kind} of {self.unit} above 0 and at most {self.maximum:g}, got {value!r}"
+        return None
+
+    def parse(self, text: str) -> int | float:
+        """A command-line value; GaikoError names the flag."""
+        try:
+            value = int(text) if self.kind is int else float(text)
+        except ValueError:
+            value = text
+        problem = self.problem(value)
+        if problem:
+            raise GaikoError(f"{self.flag} {problem}")
+        return value
+
+
+LIMIT_SPECS = (
+    LimitSpec("timeout_s", "--timeout", "timeout", float, 24 * 3600, "seconds"),
+    LimitSpec("memory_mb", "--memory", "memory", int, 65536, "MB"),
+    LimitSpec("max_output_mb", "--max-output", "max_output", float, 1024, "MB"),
+    LimitSpec("processes", "--processes", "processes", int, 4096, "processes"),
+)
 
 
 @dataclass
@@ -177,10 +243,85 @@ def _user_process_count() -> int:
     return count
 
 
+# ---------------------------------------------------------------- the private tree
+
+@dataclass
+class Copied:
+    """What the private copy of a submission folder holds and what it left out, with the reason."""
+
+    files: int = 0
+    bytes: int = 0
+    skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}
+
+
+def copy_submission(source: Path, target: Path, excluded: set[Path],
+                    keep=lambda relative, data: True) -> Copied:
+    """Copy the regular files, folders and symlinks (as links, never followed) of `source` into `target`.
+
+    Sockets, FIFOs and devices are never copied (a socket would reach a host service), nor version-control
+    folders, nor any path in `excluded` (the gold file, the harness's outputs). Each file is read once and
+    `keep(relative path, bytes)` decides on those very bytes, so what is checked is what is copied.
+    """
+    copied = Copied()
+    excluded = {p.resolve() for p in excluded}
+
+    def skip(path: Path, reason: str) -> None:
+        copied.skipped.append({"path": str(path.relative_to(source)), "reason": reason})
+
+    for root, dirs, files in os.walk(source):
+        root_path = Path(root)
+        out_root = target / root_path.relative_to(source)
+        for name in sorted(dirs):
+            path = root_path / name
+            if name in SKIPPED_FOLDERS or path.resolve() in excluded or path.is_symlink():
+                dirs.remove(name)
+                if path.is_symlink():
+                    os.symlink(os.readlink(path), out_root / name)
+                else:
+                    skip(path, "version-control history" if name in SKIPPED_FOLDERS else "hidden by the harness")
+                continue
+            (out_root / name).mkdir()
+        dirs.sort()
+        for name in sorted(files):
+            path = root_path / name
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                os.symlink(os.readlink(path), out_root / name)
+                continue
+            if not stat.S_ISREG(mode):
+                skip(path, "not a regular file (socket, FIFO or device)")
+                continue
+            if path.resolve() in excluded:
+                skip(path, "hidden by the harness")
+                continue
+            copied.files += 1
+            if copied.files > MAX_SUBMISSION_FILES:
+                raise GaikoError(f"holds more than {MAX_SUBMISSION_FILES} files", source)
+            data = read_bytes(path, MAX_SUBMISSION_BYTES - copied.bytes)
+            relative = str(path.relative_to(source))
+            if not keep(relative, data):
+                copied.files -= 1
+                skip(path, "contaminated: reproduces the gold")
+                continue
+            copied.bytes += len(data)
+            (out_root / name).write_bytes(data)
+            os.chmod(out_root / name, stat.S_IMODE(mode) & 0o755 | 0o400)
+    return copied
+
+
+def copy_code(target: Path, packages: dict[str, list[Path]]) -> None:
+    """The Python files (only) of gaiko's packages, laid out as packages under `target`."""
+    for package, locations in packages.items():
+        out = target.joinpath(*package.split("."))
+        out.mkdir(parents=True, exist_ok=True)
+        for location in locations:
+            for path in sorted(Path(location).glob("*.py")):
+                shutil.copyfile(path, out / path.name)
+
+
 # ---------------------------------------------------------------- bubblewrap command line
 
-def _mount_args(workdir: Path, readonly: list[Path], hidden: list[Path], limits: Limits) -> list[str]:
-    # The private /tmp comes first so that a working directory under the host's /tmp stays visible.
+def _mount_args(submission: Path, code: Path, readonly: list[Path], hidden: list[Path], limits: Limits) -> list[str]:
     args = ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.memory_mb * MB), "--tmpfs", "/tmp"]
     for d in SYSTEM_DIRS:
         if os.path.islink(d):
@@ -189,26 +330,27 @@ def _mount_args(workdir: Path, readonly: list[Path], hidden: list[Path], limits:
             args += ["--ro-bind", d, d]
     for f in ETC_FILES:
         args += ["--ro-bind-try", f, f]
-    for path in dict.fromkeys([*readonly, workdir]):
+    for path in dict.fromkeys(readonly):
         args += ["--ro-bind", str(path), str(path)]
     for path in hidden:
         if path.is_dir():
-            args += ["--tmpfs", str(path)]
+            args += ["--tmpfs", str(path), "--remount-ro", str(path)]
         elif path.exists():
             args += ["--ro-bind", "/dev/null", str(path)]
-    return args
+    return args + ["--ro-bind", str(code), SANDBOX_CODE, "--ro-bind", str(submission), SANDBOX_WORKDIR]
 
 
-def bwrap_argv(argv: list[str], workdir: Path, readonly: list[Path], hidden: list[Path],
-               limits: Limits, env: dict[str, str]) -> list[str]:
+def bwrap_argv(argv: list[str], submission: Path, code: Path, readonly: list[Path], hidden: list[Path],
+               limits: Limits, env: dict[str, str], status_fd: int) -> list[str]:
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise FileNotFoundError("bwrap")
-    flags = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"]
+    flags = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
+             "--json-status-fd", str(status_fd)]
     for key, value in env.items():
         flags += ["--setenv", key, value]
-    mounts = _mount_args(workdir, readonly, hidden, limits)
-    return [bwrap, *flags, *mounts, "--chdir", str(workdir), "--", *argv]
+    mounts = _mount_args(submission, code, readonly, hidden, limits)
+    return [bwrap, *flags, *mounts, "--chdir", SANDBOX_WORKDIR, "--", *argv]
 
 
 def python_paths() -> list[Path]:
@@ -219,18 +361,48 @@ def python_paths() -> list[Path]:
 
 
 def default_env() -> dict[str, str]:
+    """The command's whole environment: nothing of the harness's."""
     venv_bin = str(Path(sys.prefix) / "bin")
     return {"PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
-            "LANG": "C.UTF-8", "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+            "LANG": "C.UTF-8", "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
+            "PYTHONPATH": SANDBOX_CODE}
 
 
 # ---------------------------------------------------------------- running
+
+class _Interrupted(BaseException):  # not an Exception: no handler of the run may swallow it
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def signals_as_exit() -> Iterator[None]:
+    """SIGTERM/SIGINT raise inside the run, so every `finally` (kill, cgroup and copy removal) runs;
+    the harness then exits with 128 + the signal number."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, _frame):
+        raise _Interrupted(signum)
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    except _Interrupted as e:
+        raise SystemExit(128 + e.signum) from None
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
 
 def _preexec(limits: Limits, cgroup: _Cgroup, nproc: int | None):
     def setup() -> None:
         cgroup.enter()
         memory = limits.memory_mb * MB
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        if "memory" not in cgroup.dirs:  # with a cgroup, its OOM kill is what the harness can observe
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_FSIZE, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if nproc is not None:
@@ -238,53 +410,95 @@ def _preexec(limits: Limits, cgroup: _Cgroup, nproc: int | None):
     return setup
 
 
-def run_sandboxed(argv: list[str], stdin: bytes, workdir: Path, *, limits: Limits,
-                  readonly: list[Path] = (), hidden: list[Path] = ()) -> SandboxResult:
-    """Run `argv` in the sandbox feeding `stdin`; never raises for anything the command does."""
-    workdir = Path(workdir).resolve()
-    hidden_all = list(dict.fromkeys(p for h in hidden for p in (Path(h).absolute(), Path(h).resolve())))
+def _feed(fd: int, data: bytes) -> None:
+    """Write stdin through a pipe (the command gets only its read end), tolerating an early exit."""
     try:
-        command = bwrap_argv(argv, workdir, [*python_paths(), *(Path(p).resolve() for p in readonly)],
-                             hidden_all, limits, default_env())
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view[:65536]):]
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def run_sandboxed(argv: list[str], stdin: bytes, submission: Path, code: Path, *, limits: Limits,
+                  readonly: list[Path] = (), hidden: list[Path] = ()) -> SandboxResult:
+    """Run `argv` in the sandbox in a read-only `submission` folder, feeding `stdin`; never raises for
+    anything the command does. `submission` and `code` are private copies made by the caller."""
+    hidden_all = list(dict.fromkeys(p for h in hidden for p in (Path(h).absolute(), Path(h).resolve())))
+    status_read, status_write = os.pipe()
+    try:
+        command = bwrap_argv(argv, submission, code, [*python_paths(), *(Path(p).resolve() for p in readonly)],
+                             hidden_all, limits, default_env(), status_write)
     except FileNotFoundError:
+        os.close(status_read)
+        os.close(status_write)
         return SandboxResult("sandbox_unavailable", message=f"bubblewrap (bwrap) is not installed; {INSTALL_HINT}")
-    cgroup = _Cgroup(limits)
+    with signals_as_exit():
+        cgroup = _Cgroup(limits)
+        try:
+            return _run(command, stdin, limits, cgroup, status_read, status_write)
+        finally:
+            cgroup.kill_and_remove()
+
+
+def _run(command, stdin: bytes, limits: Limits, cgroup: _Cgroup, status_read: int, status_write: int):
     nproc = None if "pids" in cgroup.dirs or os.getuid() == 0 else _user_process_count() + limits.processes
     enforcement = {
         "wall_time": "kill of the sandbox process group",
-        "memory": "RLIMIT_AS per process" + (" + cgroup memory limit" if "memory" in cgroup.dirs else ""),
+        "memory": "cgroup memory limit" if "memory" in cgroup.dirs
+        else "RLIMIT_AS per process (no cgroup: an allocation failure is reported as nonzero_exit)",
         "processes": "cgroup pids.max" if "pids" in cgroup.dirs
         else "RLIMIT_NPROC" if nproc is not None else "NOT ENFORCED (root without a writable pids cgroup)",
-        "output": "incremental read of stdout",
+        "output": "incremental, bounded read of stdout",
     }
     started = time.monotonic()
-    with tempfile.TemporaryFile() as stdin_file:
-        stdin_file.write(stdin)
-        stdin_file.seek(0)
-        try:
-            proc = subprocess.Popen(command, stdin=stdin_file, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    start_new_session=True, preexec_fn=_preexec(limits, cgroup, nproc))
-        except OSError as e:
-            cgroup.kill_and_remove()
-            return SandboxResult("sandbox_error", message=f"cannot start bubblewrap: {e}", enforcement=enforcement)
-        try:
-            status, stdout, stderr_tail, output_bytes = _collect(proc, limits, started)
-        finally:
-            _kill_group(proc)
-            proc.wait()
-            proc.stdout.close()
-            proc.stderr.close()
-            oom = cgroup.oom_killed()
-            cgroup.kill_and_remove()
+    stdin_read, stdin_write = os.pipe()
+    try:
+        # An empty environment for bwrap itself: its init (pid 1 inside) would otherwise keep ours.
+        proc = subprocess.Popen(command, stdin=stdin_read, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env={}, pass_fds=(status_write,), start_new_session=True,
+                                preexec_fn=_preexec(limits, cgroup, nproc))
+    except OSError as e:
+        for fd in (stdin_read, stdin_write, status_read, status_write):
+            os.close(fd)
+        return SandboxResult("sandbox_error", message=f"cannot start bubblewrap: {e}", enforcement=enforcement)
+    os.close(stdin_read)
+    os.close(status_write)
+    feeder = threading.Thread(target=_feed, args=(stdin_write, stdin), daemon=True)
+    feeder.start()
+    try:
+        status, stdout, stderr_tail, output_bytes = _collect(proc, limits, started)
+    finally:
+        _kill_group(proc)
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+        feeder.join(timeout=5)
+    with os.fdopen(status_read, "rb") as f:
+        exit_code = _command_exit_code(f.read(64 * 1024))
     result = SandboxResult(status, stdout=bytes(stdout), stderr_tail=stderr_tail.decode("utf-8", "replace"),
                            wall_seconds=round(time.monotonic() - started, 3), output_bytes=output_bytes,
                            enforcement=enforcement)
-    _classify_exit(result, proc.returncode, stderr_tail, oom)
+    _classify_exit(result, proc.returncode, exit_code, cgroup.oom_killed())
     return result
 
 
+def _command_exit_code(status: bytes) -> int | None:
+    """The command's exit code from bubblewrap's JSON status lines; None when it never ran to an exit."""
+    code = None
+    for line in status.decode("utf-8", "replace").splitlines():
+        try:
+            code = json.loads(line).get("exit-code", code)
+        except (ValueError, AttributeError):
+            continue
+    return code
+
+
 def _collect(proc: subprocess.Popen, limits: Limits, started: float):
-    """Read stdout (bounded) and the tail of stderr until exit, timeout or too much output."""
+    """Read stdout (never more than the limit is held) and the tail of stderr until exit, timeout or
+    too much output."""
     max_output = int(limits.max_output_mb * MB)
     stdout, stderr_tail, output_bytes = bytearray(), bytearray(), 0
     selector = selectors.DefaultSelector()
@@ -322,20 +536,17 @@ def _kill_group(proc: subprocess.Popen) -> None:
         pass
 
 
-def _classify_exit(result: SandboxResult, returncode: int, stderr_tail: bytes, oom: bool) -> None:
-    result.exit_code = returncode
-    if returncode < 0:
-        result.signal = signal.Signals(-returncode).name
-    elif returncode > 128:  # bwrap reports a command killed by signal N as 128 + N
-        result.signal = signal.Signals(returncode - 128).name if returncode - 128 < signal.NSIG else None
-    if result.status != "exited":
-        return
-    if returncode == 0 and not oom:
-        result.status = "ok"
-    elif oom or any(m in stderr_tail for m in MEMORY_ERROR_MARKERS):
+def _classify_exit(result: SandboxResult, bwrap_code: int, exit_code: int | None, oom: bool) -> None:
+    """Status from observations only: bubblewrap's report of the command's exit, the OOM counter."""
+    result.exit_code = exit_code
+    if exit_code is not None and exit_code > 128 and exit_code - 128 < signal.NSIG:
+        result.signal = signal.Signals(exit_code - 128).name  # bwrap reports a death by signal N as 128 + N
+    if oom:
         result.status = "memory_exceeded"
-    elif stderr_tail.startswith(b"bwrap:"):
+    elif result.status != "exited":
+        return
+    elif exit_code is None:
         result.status = "sandbox_error"
-        result.message = stderr_tail.decode("utf-8", "replace").strip()
+        result.message = f"bubblewrap exited with code {bwrap_code} before the command ran to an exit"
     else:
-        result.status = "nonzero_exit"
+        result.status = "ok" if exit_code == 0 else "nonzero_exit"

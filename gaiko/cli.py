@@ -14,17 +14,25 @@ VERB_MODULES = (
     "gaiko.annotation.cli",
     "gaiko.eval.cli",
     "gaiko.eval.run",
+    "gaiko.eval.show",
     "gaiko.baselines.cli",
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line naming the verb and the problem (`gaiko --help` shows the usage)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gaiko",
         description="Japanese diplomacy news corpus: build the dataset, annotate in Label Studio, "
         "score extractors.",
     )
-    subparsers = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    subparsers = parser.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=_Parser)
     for name in VERB_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser

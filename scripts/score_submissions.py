@@ -9,6 +9,10 @@ recorded scores live in `expected.json`:
 A metric more than `tolerance` below its recorded value is a regression. `--update` records the
 current values instead. Reports go to REPORTS/<name>/ (report.json, report.md, plots, run.json)
 and a summary to REPORTS/summary.md and summary.json. Exit 1 on any failure.
+
+A submission folder is scanned for copies of the gold before it is run or scored: a hit makes it
+`contaminated` (it fails). A bad extractor.toml or expected.json fails that submission with one line
+naming the file; the other submissions are still scored and the summary is still written.
 """
 
 from __future__ import annotations
@@ -21,13 +25,16 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import math
+
 from gaiko.documents import load_documents
+from gaiko.eval.contamination import scan_folder
 from gaiko.eval.metrics import evaluate
 from gaiko.eval.predictions import load_predictions
 from gaiko.eval.report import metric_value, write_report
 from gaiko.eval.run import PROJECT_ROOT, load_gold, run_extractor
-from gaiko.eval.sandbox import Limits
-from gaiko.io import GaikoError, write_text_atomic
+from gaiko.eval.sandbox import LIMIT_SPECS, Limits
+from gaiko.io import GaikoError, brief, loads, read_text, write_text_atomic
 
 TRACKED_METRICS = (
     "ner.strict.micro.f1",
@@ -36,33 +43,67 @@ TRACKED_METRICS = (
     "events.argument_classification.micro.f1",
 )
 DEFAULT_TOLERANCE = 0.005
-# extractor.toml keys -> Limits fields
-LIMIT_KEYS = {"timeout": "timeout_s", "memory": "memory_mb", "max_output": "max_output_mb", "processes": "processes"}
+GATED_MEASURES = ("precision", "recall", "f1", "accuracy")  # the last part of a metric path in expected.json
 
 
 @dataclass
 class Outcome:
     name: str
     kind: str
+    status: str = "scored"  # scored, contaminated, error, or the run status of a command that did not finish
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+    report: dict | None = field(default=None, repr=False)
+
+    def summary(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "status": self.status, "failures": self.failures,
+                "notes": self.notes, "scores": self.scores}
 
 
 def read_extractor_toml(path: Path) -> tuple[list[str], Limits]:
     try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise GaikoError(f"cannot read: {e}", path) from None
+        config = tomllib.loads(read_text(path, 1024 * 1024))
+    except tomllib.TOMLDecodeError as e:
+        raise GaikoError(f"invalid TOML: {e}", path) from None
     command = config.get("command")
     argv = shlex.split(command) if isinstance(command, str) else command
-    if not argv or not all(isinstance(a, str) for a in argv):
+    if not isinstance(argv, list) or not argv or not all(isinstance(a, str) and a for a in argv):
         raise GaikoError("'command' must be a non-empty string or list of strings", path)
-    unknown = set(config) - {"command", *LIMIT_KEYS}
+    specs = {spec.key: spec for spec in LIMIT_SPECS}
+    unknown = set(config) - {"command", *specs}
     if unknown:
-        raise GaikoError(f"unknown keys {sorted(unknown)} (allowed: command, {', '.join(LIMIT_KEYS)})", path)
-    limits = Limits(**{LIMIT_KEYS[k]: config[k] for k in LIMIT_KEYS if k in config})
-    return argv, limits
+        raise GaikoError(f"unknown keys {sorted(unknown)} (allowed: command, {', '.join(specs)})", path)
+    for key in specs.keys() & config.keys():
+        problem = specs[key].problem(config[key])
+        if problem:
+            raise GaikoError(f"{key} {problem}", path)
+    return argv, Limits(**{specs[k].field: config[k] for k in specs.keys() & config.keys()})
+
+
+def _fraction(value) -> bool:
+    return type(value) in (int, float) and math.isfinite(value) and 0 <= value <= 1
+
+
+def read_expected(path: Path) -> dict:
+    """expected.json checked: a tolerance and scores in [0, 1] (finite), metric paths ending in a measure."""
+    try:
+        recorded = loads(read_text(path, 1024 * 1024))
+    except ValueError as e:
+        raise GaikoError(f"invalid JSON: {e}", path) from None
+    if not isinstance(recorded, dict) or set(recorded) - {"tolerance", "scores"} or "scores" not in recorded:
+        raise GaikoError('must be an object {"tolerance": T, "scores": {METRIC: VALUE, ...}}', path)
+    if not _fraction(recorded.get("tolerance", DEFAULT_TOLERANCE)):
+        raise GaikoError(f"tolerance must be a number in [0, 1], got {brief(recorded['tolerance'])}", path)
+    scores = recorded["scores"]
+    if not isinstance(scores, dict) or not scores:
+        raise GaikoError("scores must be a non-empty object of METRIC: VALUE", path)
+    for metric, value in scores.items():
+        if metric.rpartition(".")[2] not in GATED_MEASURES:
+            raise GaikoError(f"metric {brief(metric)} must end in one of {', '.join(GATED_MEASURES)}", path)
+        if not _fraction(value):
+            raise GaikoError(f"{metric} must be a number in [0, 1], got {brief(value)}", path)
+    return recorded
 
 
 def score_submission(folder: Path, gold_docs: list[dict], reports: Path, hidden: list[Path]) -> Outcome:
@@ -74,13 +115,18 @@ def score_submission(folder: Path, gold_docs: list[dict], reports: Path, hidden:
         argv, limits = read_extractor_toml(toml_file)
         run = run_extractor(argv, gold_docs, workdir=folder, limits=limits, hidden=[reports, *hidden])
         if run.record["status"] not in ("ok", "invalid_output"):
+            outcome.status = run.record["status"]
             outcome.failures.append(f"{run.record['status']}: {run.record['message']}")
         predictions, record = run.predictions, run.record
     elif predictions_file.exists():
         outcome = Outcome(folder.name, "predictions")
+        findings = scan_folder(folder, gold_docs)
+        if findings:
+            outcome.status = "contaminated"
+            outcome.failures += [f"contaminated: {f.path} reproduces {f.document}: {f.evidence}" for f in findings]
         predictions, record = load_predictions(predictions_file, gold_docs), None
     else:
-        outcome = Outcome(folder.name, "none")
+        outcome = Outcome(folder.name, "none", "error")
         outcome.failures.append("holds neither predictions.jsonl nor extractor.toml")
         return outcome
     if predictions is None:
@@ -96,6 +142,7 @@ def score_submission(folder: Path, gold_docs: list[dict], reports: Path, hidden:
     write_report(evaluation.report, out, evaluation.errors, evaluation.confusion)
     if record is not None:
         write_text_atomic(out / "run.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    outcome.report = evaluation.report
     outcome.scores = {m: metric_value(evaluation.report, m) for m in TRACKED_METRICS}
     return outcome
 
@@ -103,21 +150,25 @@ def score_submission(folder: Path, gold_docs: list[dict], reports: Path, hidden:
 def check_expected(outcome: Outcome, folder: Path, update: bool) -> None:
     """Compare with expected.json (or record the current scores with --update)."""
     path = folder / "expected.json"
-    recorded = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    tolerance = recorded.get("tolerance", DEFAULT_TOLERANCE)
     if update:
         if outcome.scores and not outcome.failures:
+            tolerance = read_expected(path).get("tolerance", DEFAULT_TOLERANCE) if path.exists() else DEFAULT_TOLERANCE
             scores = {m: round(v, 4) for m, v in outcome.scores.items()}
             write_text_atomic(path, json.dumps({"tolerance": tolerance, "scores": scores}, indent=2) + "\n")
             outcome.notes.append(f"recorded {path.name}")
         return
-    if not recorded:
+    if not path.exists():
         outcome.failures.append(f"no {path.name}: record its scores with --update")
         return
-    for metric, expected in recorded.get("scores", {}).items():
-        value = outcome.scores.get(metric)
-        if value is None:
-            continue
+    recorded = read_expected(path)
+    if outcome.report is None:
+        return
+    tolerance = recorded.get("tolerance", DEFAULT_TOLERANCE)
+    for metric, expected in recorded["scores"].items():
+        try:
+            value = metric_value(outcome.report, metric)
+        except GaikoError as e:
+            raise GaikoError(str(e), path) from None
         if value < expected - tolerance:
             outcome.failures.append(f"regression: {metric} = {value:.4f} < recorded {expected:.4f} - {tolerance}")
         elif value > expected + tolerance:
@@ -150,8 +201,11 @@ def main(argv: list[str] | None = None) -> int:
         folders = [f for f in folders if not args.only or f.name in args.only]
         outcomes = []
         for folder in folders:
-            outcome = score_submission(folder, gold_docs, args.reports, [args.gold] if args.gold else [])
-            check_expected(outcome, folder, args.update)
+            try:
+                outcome = score_submission(folder, gold_docs, args.reports, [args.gold] if args.gold else [])
+                check_expected(outcome, folder, args.update)
+            except GaikoError as e:  # this submission fails; the others are still scored
+                outcome = Outcome(folder.name, "error", "error", [f"error: {e}"])
             outcomes.append(outcome)
             verdict = "FAIL" if outcome.failures else "pass"
             print(f"{outcome.name}: {verdict}", *(f"  {line}" for line in outcome.failures + outcome.notes), sep="\n")
@@ -160,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     write_text_atomic(args.reports / "summary.md", summary_markdown(outcomes))
     write_text_atomic(args.reports / "summary.json", json.dumps(
-        [o.__dict__ for o in outcomes], ensure_ascii=False, indent=2) + "\n")
+        [o.summary() for o in outcomes], ensure_ascii=False, indent=2) + "\n")
     failed = [o.name for o in outcomes if o.failures]
     print(f"{len(outcomes)} submissions, {len(failed)} failed{': ' + ', '.join(failed) if failed else ''}")
     return 1 if failed or not outcomes else 0
