@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -23,13 +24,16 @@ def _add_bootstrap_arguments(p: argparse.ArgumentParser, default: int) -> None:
 
 
 def _threshold(text: str) -> tuple[str, float]:
+    """METRIC=VALUE with VALUE a finite number in [0, 1]: NaN would make every comparison pass."""
     metric, sep, value = text.partition("=")
     try:
-        if metric and sep:
-            return metric, float(value)
+        number = float(value)
     except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"expected METRIC=VALUE such as ner.strict.micro.f1=0.6, got {text!r}")
+        number = math.nan
+    if metric and sep and math.isfinite(number) and 0 <= number <= 1:
+        return metric, number
+    raise argparse.ArgumentTypeError(f"expected METRIC=VALUE with VALUE a number in [0, 1], such as "
+                                     f"ner.strict.micro.f1=0.6, got {text!r}")
 
 
 def register(subparsers) -> None:
