@@ -65,6 +65,8 @@ def register(subparsers) -> None:
     _add_gold_arguments(p)
     _add_bootstrap_arguments(p, 1000)
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument("--out", type=Path, metavar="DIR", help="write report.html (gold, A and B side by side), "
+                   "comparison.json, and each system's report_X.json and errors_X.tsv")
     p.add_argument("--drop-invalid", action="store_true", help="compare the valid parts of invalid files")
     p.set_defaults(handler=compare_command)
 
@@ -115,7 +117,10 @@ def score_command(args: argparse.Namespace) -> int:
     report = evaluation.report
     values = {metric: metric_value(report, metric) for metric, _ in args.fail_under}
     if args.out:
-        written = write_report(report, args.out, evaluation.errors, evaluation.confusion)
+        from gaiko.eval.html import score_page
+
+        page = score_page(gold_docs, loaded.by_id, report, evaluation.errors)
+        written = write_report(report, args.out, evaluation.errors, evaluation.confusion, {"report.html": page})
         print(f"wrote {args.out}: {', '.join(p.name for p in written)}", file=sys.stderr)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_table(report), end="\n" * args.json)
     failed = [(m, values[m], v) for m, v in args.fail_under if values[m] < v]
@@ -135,6 +140,11 @@ def compare_command(args: argparse.Namespace) -> int:
     a, b = (_load(path, gold_docs, args.drop_invalid) for path in (args.a, args.b))
     result = compare(gold_docs, a.by_id, b.by_id, args.bootstrap, args.seed)
     result["rejected"] = {"a": rejection_counts(a.problems), "b": rejection_counts(b.problems)}
+    if args.out:
+        from gaiko.eval.html import write_comparison
+
+        written = write_comparison(args.out, gold_docs, (str(args.a), a), (str(args.b), b), result)
+        print(f"wrote {args.out}: {', '.join(p.name for p in written)}", file=sys.stderr)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

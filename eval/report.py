@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from gaiko.io import GaikoError, atomic_path
@@ -94,9 +94,10 @@ def format_errors(errors: list[dict]) -> str:
 
 
 def write_report(report: dict, out_dir: str | Path, errors: list[dict] = (),
-                 confusion: list[tuple[str, str]] = (), extra_files: dict[str, str] | None = None) -> list[Path]:
-    """Write report.json, report.md, errors.tsv, the PNG plots and `extra_files` (name → text) into
-    `out_dir`, all or nothing."""
+                 confusion: list[tuple[str, str]] = (),
+                 extra_files: dict[str, str | Callable[[Path], str]] | None = None) -> list[Path]:
+    """Write report.json, report.md, errors.tsv, the PNG plots and `extra_files` (name → text, or a function
+    of the folder being written, for a page that embeds the plots) into `out_dir`, all or nothing."""
     from gaiko.eval.plots import write_plots
 
     out_dir = Path(out_dir)
@@ -107,7 +108,7 @@ def write_report(report: dict, out_dir: str | Path, errors: list[dict] = (),
         (tmp / "errors.tsv").write_text(format_errors(list(errors)), encoding="utf-8")
         write_plots(report, list(confusion), tmp)
         for name, text in (extra_files or {}).items():
-            (tmp / name).write_text(text, encoding="utf-8")
+            (tmp / name).write_text(text(tmp) if callable(text) else text, encoding="utf-8")
         names = sorted(p.name for p in tmp.iterdir())
     return [out_dir / name for name in names]
 
