@@ -35,6 +35,15 @@ def memorize(documents: list[dict], items) -> dict[str, str]:
             if counts.total() >= MIN_ANNOTATED_SHARE * occurrences[surface]}
 
 
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def _inside_number(text: str, start: int, end: int) -> bool:
+    """A memorized number cut out of a longer one (4日 inside 14日, 20 inside 2024) is no match."""
+    return bool((_DIGIT.match(text[start]) and start and _DIGIT.match(text[start - 1]))
+                or (_DIGIT.match(text[end - 1]) and end < len(text) and _DIGIT.match(text[end])))
+
+
 def _triggers(doc: dict):
     return [(ev["trigger"]["start"], ev["trigger"]["end"], ev["type"]) for ev in doc.get("events") or []]
 
@@ -59,7 +68,8 @@ class Gazetteer:
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         if self._entity_regex is None:
             return []
-        return [(m.start(), m.end(), self.entities[m.group()]) for m in self._entity_regex.finditer(text)]
+        return [(m.start(), m.end(), self.entities[m.group()]) for m in self._entity_regex.finditer(text)
+                if not _inside_number(text, m.start(), m.end())]
 
     def events(self, text: str, spans) -> list[dict]:
         if self._trigger_regex is None:
