@@ -285,8 +285,20 @@ def build_documents(gold_docs: list[dict], records: list[dict[str, dict]], sides
                       "events": [{"start": s, "end": e, "cells": cells} for (s, e), cells in sorted(trigger_rows.items())],
                       "arguments": [{"type": t, "start": s, "end": e, "cells": cells}
                                     for (t, s, e), cells in sorted(argument_rows.items(), key=lambda kv: kv[0][1:] + kv[0][:1])],
-                      "stats": None, "findings": marks})
+                      "stats": None, "findings": marks, "tally": _tally(all_elements, page.systems)})
     return views, page
+
+
+def _tally(elements: list[Element], systems: list[str]) -> list[dict]:
+    """Per system and layer, how many items of each kind a document has: a pair (wrong type, boundary or
+    role) counts once, as in errors.tsv, and correct ones count the true positives."""
+    rows = []
+    for system in systems:
+        for layer in LAYERS:
+            kinds = Counter(el.errors[system][0] for el in elements if el.layer == layer and system in el.errors
+                            and (el.side.side == "gold" or el.errors[system][0] == "spurious"))
+            rows.append({"system": system, "layer": layer, "kinds": [kinds[k] for k in ERROR_KINDS]})
+    return rows
 
 
 def _finding_attrs(marks: list[dict], layer: str, el: Element) -> dict[str, str]:

@@ -183,6 +183,17 @@ def test_score_page_shows_every_span_as_report_and_errors_say(browser, files, tm
     # realis is shown on triggers; arguments are labelled TYPE/role as in errors.tsv
     assert {s["realis"] for s in spans if s["layer"] == "trigger" and s["side"] == "pred"} == {"OTHER", "None"}
     assert {s["label"] for s in spans if s["layer"] == "argument" and s["side"] == "pred"} >= {"CONSULT/actor"}
+    # the per-document tally of kinds adds up to the true positives and to the errors.tsv rows
+    tally = Counter()
+    for layer, *counts in page.page.evaluate(
+            "() => Array.from(document.querySelectorAll('table.tally tr')).filter((tr) => tr.cells[0].tagName === 'TD')"
+            ".map((tr) => Array.from(tr.cells).map((c) => c.textContent))"):
+        tally.update({(layer, kind): int(n) for kind, n in zip(KINDS, counts)})
+    expected = Counter((r["layer"], r["error"]) for r in errors)
+    expected.update({("entity", "correct"): report["ner"]["strict"]["micro"]["tp"],
+                     ("trigger", "correct"): report["events"]["trigger_classification"]["micro"]["tp"],
+                     ("argument", "correct"): report["events"]["argument_classification"]["micro"]["tp"]})
+    assert +tally == expected
     # each errors.tsv row of the page points back at the elements that show it
     targets = page.page.evaluate("() => Array.from(document.querySelectorAll('table.errors tr.f'))"
                                  ".map((tr) => tr.dataset.for.split(' ').filter(Boolean).length)")
