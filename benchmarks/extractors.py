@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from gaiko.baselines.registry import SYSTEMS, create
-from gaiko.build import SPLIT_OF, load_split
+from gaiko.build import load_split
+from gaiko.corpus import load_manifest
 from gaiko.documents import strip_annotations
 from gaiko.eval.metrics import score_documents
 from gaiko.eval.predictions import validate_records
@@ -34,7 +35,8 @@ def gold_corpus() -> tuple[list[dict], str]:
 
 def benchmark(repeats: int, names: list[str] | None = None) -> tuple[list[dict], str]:
     docs, source = gold_corpus()
-    train = [doc for doc in docs if SPLIT_OF.get(doc["id"]) == "train"]
+    split_of = load_manifest().split_of()
+    train = [doc for doc in docs if split_of.get(doc["id"]) == "train"]
     inputs = [strip_annotations(doc) for doc in docs]
     characters = sum(len(doc["text"]) for doc in docs)
     rows = []

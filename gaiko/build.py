@@ -2,9 +2,12 @@
 
 The build is deterministic (canonical JSON lines, sorted rows: same input → byte-identical files)
 and atomic (the new folder replaces the old one in one step; a failure leaves the old one).
-A task of an export with no usable annotation (none, only cancelled ones, only pre-annotations) is an
-error: the annotation of that document is unfinished, and building it empty would publish "no entities"
-as its gold. A clean document that no export mentions is built without annotations and reported.
+The corpus manifest decides what is built: only documents whose status is annotated or adjudicated, each
+in its split; the others are listed as pending and never built as "no entities". A released document
+that no export annotates is an error, and so is an export task of one with no usable annotation (none,
+only cancelled ones, only pre-annotations). Rows depend only on their own document, so adding a document
+leaves the rows of the others byte-identical. Each build compares itself with the previous dataset
+(`gaiko diff`) and, when the data changed, bumps the version and adds a changelog entry.
 """
 
 from __future__ import annotations
@@ -15,32 +18,14 @@ from pathlib import Path
 
 from gaiko import schema
 from gaiko.bio import spans_to_bio
-from gaiko.corpus import ROOT, clean_documents
+from gaiko.corpus import ROOT, SPLITS, Manifest, clean_documents, load_manifest
 from gaiko.documents import validate_document
 from gaiko.io import GaikoError, atomic_path, json_problem, loads, read_text
 
 DATASET_DIR = ROOT / "dataset"
 EXPORTS_DIR = ROOT / "annotation" / "exports"
 CONFIGS = ("documents", "ner", "events")
-SPLITS = ("train", "validation", "test")
-
-# Documents are split whole (no document in two splits). Temporal where the corpus allows it: the
-# October 2023 article and one report of the 19 June 2024 summit train; the newest article (November
-# 2024) is held out together with the longest report of the summit, so the test has two documents.
-SPLIT_OF: dict[str, str] = {
-    "001_94a10ff815f9a20c": "train",
-    "002_7ef3493c8e19d0eb": "train",
-    "003_928b56e06e5931a4": "validation",
-    "000_e0b3454f0372ab4e": "test",
-    "004_67f1b6c8a60996e1": "test",
-}
-SPLIT_RATIONALE = (
-    "Split by document, temporal where the corpus allows it: the October 2023 article (Lavrov in "
-    "Pyongyang) and one report of the 19 June 2024 summit are for training, a second report of the "
-    "summit for validation, and the newest article (November 2024, Choe Son Hui in Moscow) with the "
-    "longest report of the summit (AP) are held out for testing. Three articles report the same summit, "
-    "so the test shares topic and entities with training; leave-one-document-out folds give a second view."
-)
+VERSIONS_FILE = "versions.json"  # the release history inside the dataset folder; the card's changelog
 
 _OPEN, _CLOSE, _FINAL = "「『（(", "」』）)", "。！？"
 
@@ -100,52 +85,70 @@ def features() -> dict:
     }
 
 
-def load_exports(exports_dir: Path = EXPORTS_DIR, documents: dict[str, dict] | None = None) -> dict[str, dict]:
+def load_exports(exports_dir: Path = EXPORTS_DIR, documents: dict[str, dict] | None = None,
+                 required: set[str] = frozenset()) -> dict[str, dict]:
     """Gold documents by id from every Label Studio JSON export in `exports_dir`.
 
-    Each task's text is checked against the clean document (sha-256) when `documents` is given; every
-    task must have a usable annotation.
+    Each task's text is checked against the clean document (sha-256) when `documents` is given. A task
+    without a usable annotation is allowed (a document still being annotated) unless its document is in
+    `required`; a required document that no export annotates is an error.
     """
     from gaiko.annotation.convert import convert_export
 
     gold: dict[str, dict] = {}
     source: dict[str, Path] = {}
+    unannotated: dict[str, tuple[Path, list]] = {}
     for path in sorted(exports_dir.glob("*.json")):
         try:
             export = loads(read_text(path))
         except ValueError as e:
             raise GaikoError(json_problem(e), path, getattr(e, "lineno", None)) from None
-        for doc in convert_export(export, str(path), documents, require_complete=True).documents:
+        conversion = convert_export(export, str(path), documents)
+        for doc in conversion.documents:
             if doc["id"] in gold:
                 raise GaikoError(f"document {doc['id']} is also annotated in {source[doc['id']].name}", path)
             gold[doc["id"]], source[doc["id"]] = doc, path
+        for doc_id in conversion.report.unannotated:
+            unannotated.setdefault(doc_id, (path, [t for t in export if t.get("data", {}).get("doc_id") == doc_id]))
+    missing = sorted(required - gold.keys())
+    for doc_id in (d for d in missing if d in unannotated):  # the conversion's error names the task
+        path, tasks = unannotated[doc_id]
+        convert_export(tasks, str(path), documents, require_complete=True)
+    for doc_id in missing:
+        raise GaikoError(f"document {doc_id} is annotated or adjudicated in the corpus manifest but no export "
+                         "annotates it (pull its annotation, or set its status back)", exports_dir)
     return gold
 
 
 def gold_documents(exports_dir: Path = EXPORTS_DIR) -> list[dict]:
-    """Clean documents with their gold annotations (where an export has them), sorted by id."""
+    """The released documents with their gold annotations, sorted by id."""
     return annotated_documents(exports_dir)[0]
 
 
-def annotated_documents(exports_dir: Path = EXPORTS_DIR) -> tuple[list[dict], list[str]]:
-    """`gold_documents`, and the ids of the documents that no export annotates."""
-    clean = clean_documents()
-    gold = load_exports(exports_dir, {d["id"]: d for d in clean}) if exports_dir.is_dir() else {}
-    unannotated = sorted(d["id"] for d in clean if d["id"] not in gold)
+def annotated_documents(exports_dir: Path = EXPORTS_DIR,
+                        manifest: Manifest | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The released documents (status annotated or adjudicated) with their gold, and (id, status) of the
+    pending ones, which are not built."""
+    manifest = manifest or load_manifest()
+    clean = clean_documents(manifest, include_retired=True)
+    released = {e.id for e in manifest.released()}
+    gold = load_exports(exports_dir, {d["id"]: d for d in clean}, released) if exports_dir.is_dir() else {}
+    if not exports_dir.is_dir() and released:
+        raise GaikoError("no exports folder, but the manifest has annotated documents", exports_dir)
     docs = []
     for doc in clean:
-        annotated = gold.pop(doc["id"], None)
-        if annotated is not None:
-            if annotated.get("text") != doc["text"]:
-                raise GaikoError(f"document {doc['id']}: exported text differs from the clean document", exports_dir)
-            doc = {**doc, "entities": annotated["entities"], "events": annotated["events"]}
+        if doc["id"] not in released:
+            continue
+        annotated = gold[doc["id"]]
+        if annotated.get("text") != doc["text"]:
+            raise GaikoError(f"document {doc['id']}: exported text differs from the clean document", exports_dir)
+        doc = {**doc, "entities": annotated["entities"], "events": annotated["events"]}
         problems = validate_document(doc)
         if problems:
             raise GaikoError(f"document {doc['id']}: {problems[0]}", exports_dir)
         docs.append(doc)
-    if gold:
-        raise GaikoError(f"exports annotate unknown documents: {', '.join(sorted(gold))}", exports_dir)
-    return docs, unannotated
+    pending = [(e.id, e.status) for e in sorted(manifest.pending(), key=lambda e: e.id)]
+    return docs, pending
 
 
 def ner_rows(doc: dict) -> tuple[list[dict], list[tuple[int, int, str]]]:
@@ -185,24 +188,41 @@ def event_rows(doc: dict) -> list[dict]:
 
 
 def folds(doc_ids: list[str] | None = None) -> list[dict]:
-    """Leave-one-document-out folds over the whole corpus: each document is the test set once."""
-    ids = sorted(doc_ids if doc_ids is not None else SPLIT_OF)
+    """Leave-one-document-out folds over the whole corpus (its released documents, from the manifest):
+    each document is the test set once."""
+    ids = sorted(doc_ids if doc_ids is not None else load_manifest().split_of())
     return [{"fold": k, "test": [d], "train": [x for x in ids if x != d]} for k, d in enumerate(ids)]
 
 
-def build(out_dir: Path = DATASET_DIR, exports_dir: Path = EXPORTS_DIR) -> dict:
-    """Regenerate the dataset folder; return what was built: per split the documents, mentions, events
-    and arguments, and the ids of the documents built without annotations."""
+def next_versions(previous: Path, docs: dict[str, dict]) -> list[dict]:
+    """The release history (newest first) after this build: the previous dataset's history, with a new
+    entry when the data differs from the previous dataset's (`gaiko diff`)."""
+    from gaiko.diff import bump, diff, is_empty, load_side, summary
+
+    history_file = previous / VERSIONS_FILE
+    history = loads(read_text(history_file)) if history_file.is_file() else []
+    if not history:
+        return [{"version": "1.0.0", "documents": len(docs), "changes": f"first release: {len(docs)} documents"}]
+    changes = diff(load_side(previous), docs)
+    if is_empty(changes):
+        return history
+    return [{"version": bump(history[0]["version"], changes), "documents": len(docs),
+             "changes": summary(changes)}, *history]
+
+
+def build(out_dir: Path = DATASET_DIR, exports_dir: Path = EXPORTS_DIR, previous: Path | None = None) -> dict:
+    """Regenerate the dataset folder from the manifest's released documents; `previous` (default: the
+    folder being replaced) is the version the changelog compares with. Return per split the documents,
+    mentions, events and arguments built, the pending documents, the version and what changed."""
     from gaiko.card import render_card
 
-    docs, unannotated = annotated_documents(exports_dir)
-    unknown = [d["id"] for d in docs if d["id"] not in SPLIT_OF]
-    if unknown:
-        raise GaikoError(f"no split assigned to {', '.join(unknown)} (add it to SPLIT_OF)", out_dir)
+    manifest = load_manifest()
+    docs, pending = annotated_documents(exports_dir, manifest)
+    split_of = manifest.split_of()
     rows = {c: {s: [] for s in SPLITS} for c in CONFIGS}
     crossing = []
     for doc in docs:
-        split = SPLIT_OF[doc["id"]]
+        split = split_of[doc["id"]]
         rows["documents"][split].append(doc)
         ner, misfits = ner_rows(doc)
         rows["ner"][split].extend(ner)
@@ -210,6 +230,8 @@ def build(out_dir: Path = DATASET_DIR, exports_dir: Path = EXPORTS_DIR) -> dict:
         rows["events"][split].extend(event_rows(doc))
     if crossing:
         raise GaikoError(f"{len(crossing)} mention(s) cross a sentence boundary, first: {crossing[0]}", exports_dir)
+    versions = next_versions(out_dir if previous is None else previous,
+                             {d["id"]: {**d, "split": split_of[d["id"]]} for d in docs})
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -224,14 +246,19 @@ def build(out_dir: Path = DATASET_DIR, exports_dir: Path = EXPORTS_DIR) -> dict:
                 # Parquet keeps the declared types (a JSON reader turns "2024-06-19" into a timestamp)
                 table = pa.Table.from_pylist(rows[config][split], schema=feats[config].arrow_schema)
                 pq.write_table(table, path)
+        tmp.mkdir(exist_ok=True)
         (tmp / "folds.json").write_text(json.dumps(folds([d["id"] for d in docs]), indent=2) + "\n",
                                         encoding="utf-8")
-        (tmp / "README.md").write_text(render_card(rows, features()), encoding="utf-8")
+        (tmp / VERSIONS_FILE).write_text(json.dumps(versions, ensure_ascii=False, indent=1) + "\n",
+                                         encoding="utf-8")
+        (tmp / "README.md").write_text(render_card(rows, features(), manifest, versions, pending),
+                                       encoding="utf-8")
     built = {split: {"documents": len(ds), "mentions": sum(len(d["entities"]) for d in ds),
                      "events": sum(len(d["events"]) for d in ds),
                      "arguments": sum(len(e["arguments"]) for d in ds for e in d["events"])}
              for split, ds in rows["documents"].items()}
-    return {"splits": built, "unannotated": unannotated}
+    return {"splits": built, "pending": pending, "version": versions[0]["version"],
+            "changes": versions[0]["changes"]}
 
 
 def load_split(split: str = "test", dataset_dir: Path = DATASET_DIR) -> list[dict]:

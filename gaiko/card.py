@@ -114,8 +114,20 @@ def _agreement_section() -> str:
             f"{per_type}\n\n{events}")
 
 
-def render_card(rows: dict, features: dict) -> str:
-    from gaiko.build import SPLIT_RATIONALE
+def _changelog(versions: list[dict], pending: list[tuple[str, str]]) -> str:
+    """The release history (newest first), and the documents of the manifest not in this version yet."""
+    table = _table(["version", "documents", "changes"],
+                   [[v["version"], v["documents"], v["changes"]] for v in versions])
+    waiting = ("\n\nNot in this version yet (still being annotated): "
+               + ", ".join(f"{i} ({status})" for i, status in pending) + ".") if pending else ""
+    return (f"{table}\n\nA version's changes are what `gaiko diff OLD NEW` lists between it and the previous "
+            "version: documents added, removed or moved between splits (major version when removed, moved or "
+            f"re-cleaned; minor when added) and mentions, events or arguments changed (patch).{waiting}")
+
+
+def render_card(rows: dict, features: dict, manifest, versions: list[dict],
+                pending: list[tuple[str, str]]) -> str:
+    from gaiko.corpus import SPLIT_POLICY
 
     notes = CARD_NOTES.read_text(encoding="utf-8") if CARD_NOTES.exists() else ""
     bio = ", ".join(f"{i}={t}" for i, t in enumerate(schema.BIO_TAGS))
@@ -126,7 +138,10 @@ def render_card(rows: dict, features: dict) -> str:
         "role-table": _table(["role", "meaning", "argument types"],
                              [[r.name, r.description, ", ".join(r.entity_types)] for r in schema.ROLES]),
         "bio-tags": f"`ner_tags` ids: {bio}.",
-        "split-rationale": SPLIT_RATIONALE,
+        "split-rationale": manifest.split_rationale,
+        "split-policy": SPLIT_POLICY,
+        "version": versions[0]["version"],
+        "changelog": _changelog(versions, pending),
         "sources": "\n".join(
             f"| {d['id']} | {d['publisher']} | {d['date']} | {d['date_note']} | {d['url'] or 'not in the raw page'} |"
             for d in sorted((d for split in rows["documents"].values() for d in split), key=lambda d: d["id"])),

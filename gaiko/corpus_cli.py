@@ -1,4 +1,4 @@
-"""Verbs of the corpus side of the data flow: ingest, sheet, build, stats."""
+"""Verbs of the corpus side of the data flow: add, status, ingest, sheet, build, diff, stats."""
 
 from __future__ import annotations
 
@@ -9,23 +9,69 @@ from collections import Counter
 from pathlib import Path
 
 from gaiko import schema
-from gaiko.io import dumps_line, write_jsonl_atomic
+from gaiko.io import GaikoError, dumps_line, write_jsonl_atomic
+
+
+def report_cleaning(raw: Path, doc: dict, result, verbose: bool) -> None:
+    """What the cleaner kept and removed (every removal with -v), and its warnings, on stderr."""
+    summary = ", ".join(f"{n} {reason}" for reason, n in sorted(result.summary().items()))
+    print(f"{raw}: {len(doc['text'])} characters kept; removed: {summary or 'nothing'}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"warning: {raw}: {warning}", file=sys.stderr)
+    if verbose:
+        for removal in result.removed:
+            print(f"  {removal.describe()}", file=sys.stderr)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from gaiko.corpus import ingest
 
     doc, result = ingest(args.raw)
-    summary = ", ".join(f"{n} {reason}" for reason, n in sorted(result.summary().items()))
-    print(f"{args.raw}: {len(doc['text'])} characters kept; removed: {summary or 'nothing'}", file=sys.stderr)
-    if args.verbose:
-        for line, reason, content in result.removed:
-            where = f"line {line}" if line else "inline"
-            print(f"  {where:>10}  {reason:<28} {content[:70]}", file=sys.stderr)
+    report_cleaning(args.raw, doc, result, args.verbose)
     if args.out:
         write_jsonl_atomic(args.out, [doc])
     else:
         print(dumps_line(doc) if args.json else doc["text"])
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from gaiko.corpus import SPLIT_POLICY, add_document, manifest_path
+
+    added = add_document(args.raw, args.id, args.url, args.publisher, args.date, args.split)
+    report_cleaning(args.raw, added.document, added.result, args.verbose)
+    e = added.entry
+    how = "by the split policy" if added.split_by_policy else "as given"
+    print(f"added {e.id} to {manifest_path().name} (line {e.line}): split {e.split} ({how}), status {e.status}, "
+          f"raw file {e.raw}, {len(added.document['text'])} characters, title {added.document['title']!r}")
+    if added.split_by_policy:
+        print(f"split policy: {SPLIT_POLICY}", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from gaiko.corpus import load_manifest, set_status
+
+    if args.id:
+        if not args.status:
+            raise GaikoError("give the new status after the document id")
+        old, new = set_status(args.id, args.status)
+        print(f"{args.id}: {old} → {new}")
+        return 0
+    for e in load_manifest().entries:
+        print(f"{e.id}\t{e.split}\t{e.status}\t{e.raw}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from gaiko.diff import diff, format_diff, load_side
+
+    result = diff(load_side(args.old), load_side(args.new))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        for line in format_diff(result) or ["no differences"]:
+            print(line)
     return 0
 
 
@@ -53,13 +99,13 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from gaiko.build import build
 
-    built = build(args.out, args.exports)
-    print(f"built {args.out}: " + "; ".join(
+    built = build(args.out, args.exports, args.previous)
+    print(f"built {args.out} version {built['version']}: " + "; ".join(
         f"{split} {n['documents']} documents, {n['mentions']} mentions, {n['events']} events, "
         f"{n['arguments']} arguments" for split, n in built["splits"].items()))
-    if built["unannotated"]:
-        print(f"warning: {len(built['unannotated'])} documents have no annotation in {args.exports} and were "
-              f"built without entities or events: {', '.join(built['unannotated'])}", file=sys.stderr)
+    if built["pending"]:
+        print(f"pending (not built until annotated): {len(built['pending'])} documents: "
+              + ", ".join(f"{i} ({status})" for i, status in built["pending"]), file=sys.stderr)
     return 0
 
 
@@ -109,11 +155,35 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from gaiko.corpus import SPLITS, STATUSES
+
+    p = subparsers.add_parser("add", help="clean a raw article and register it in the corpus manifest")
+    p.add_argument("raw", type=Path, help="raw web-page text or HTML (UTF-8)")
+    p.add_argument("--id", help="document id (default: next number + hash of the clean text)")
+    p.add_argument("--url", help="the article's URL (default: the one found in the page, if any)")
+    p.add_argument("--publisher", help="publisher (default: the URL's host name)")
+    p.add_argument("--date", help="publication date YYYY-MM-DD (default: the one found in the page, if any)")
+    p.add_argument("--split", choices=SPLITS, help="split (default: the split policy, see the card)")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every removal with its reason")
+    p.set_defaults(handler=cmd_add)
+
+    p = subparsers.add_parser("status", help="list the manifest's documents, or set one's annotation status")
+    p.add_argument("id", nargs="?", help="document id")
+    p.add_argument("status", nargs="?", choices=STATUSES, help="new status")
+    p.set_defaults(handler=cmd_status)
+
+    p = subparsers.add_parser("diff", help="documents, mentions, events and arguments that differ between two "
+                              "dataset folders or two Label Studio exports")
+    p.add_argument("old", type=Path)
+    p.add_argument("new", type=Path)
+    p.add_argument("--json", action="store_true", help="print the differences as JSON")
+    p.set_defaults(handler=cmd_diff)
+
     p = subparsers.add_parser("ingest", help="clean a raw article into a document and report what was removed")
     p.add_argument("raw", type=Path, help="raw web-page text (UTF-8)")
     p.add_argument("--out", type=Path, help="write the document as one JSONL line to this file")
     p.add_argument("--json", action="store_true", help="print the document as JSON instead of its text")
-    p.add_argument("-v", "--verbose", action="store_true", help="list every removed line with its reason")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every removal with its reason")
     p.set_defaults(handler=cmd_ingest)
 
     p = subparsers.add_parser("sheet", help="resolve annotation sheets to gold documents (offsets checked)")
@@ -127,6 +197,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=DATASET_DIR, help="dataset folder (default: dataset/)")
     p.add_argument("--exports", type=Path, default=EXPORTS_DIR,
                    help="folder of Label Studio JSON exports (default: annotation/exports/)")
+    p.add_argument("--previous", type=Path, help="the dataset version the changelog compares with "
+                   "(default: the folder being replaced)")
     p.set_defaults(handler=cmd_build)
 
     p = subparsers.add_parser("stats", help="load the dataset with datasets.load_dataset and summarise it")

@@ -8,7 +8,10 @@ import datasets
 import pytest
 
 from gaiko import schema
-from gaiko.build import CONFIGS, DATASET_DIR, EXPORTS_DIR, SPLIT_OF, SPLITS, build, folds, load_split
+from gaiko.build import CONFIGS, DATASET_DIR, EXPORTS_DIR, SPLITS, build, folds, load_split
+from gaiko.corpus import load_manifest
+
+SPLIT_OF = load_manifest().split_of()
 from gaiko.io import GaikoError
 
 
@@ -20,13 +23,13 @@ def tree_digest(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build") / "dataset"
-    build(out)
+    build(out, previous=DATASET_DIR)  # the committed version is the one this build follows
     return out
 
 
 def test_build_is_deterministic(built, tmp_path):
     again = tmp_path / "dataset"
-    build(again)
+    build(again, previous=DATASET_DIR)
     assert tree_digest(again) == tree_digest(built)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -155,20 +156,38 @@ def test_report_folder_counts_the_dropped_items(tmp_path):
         tmp_path / "r" / "report.md").read_text(encoding="utf-8")
 
 
-def test_build_prints_what_it_built_and_what_is_unannotated(tmp_path):
+def test_build_prints_what_it_built_and_what_is_pending(tmp_path):
+    """Only documents the manifest marks annotated or adjudicated are built; the others are listed as
+    pending, and a released document that no export annotates is an error, never an empty document."""
     exports = tmp_path / "exports"
     exports.mkdir()
     shutil.copy(HOSTILE / "exports" / "valid.json", exports)
     proc = gaiko("build", "--exports", str(exports), "--out", str(tmp_path / "dataset"))
+    assert proc.returncode == 2 and not (tmp_path / "dataset").exists()
+    assert proc.stderr.strip() == (
+        f"gaiko build: error: {exports}: document 000_e0b3454f0372ab4e is annotated or adjudicated in the corpus "
+        "manifest but no export annotates it (pull its annotation, or set its status back)")
+
+    from gaiko.corpus import MANIFEST_ENV, MANIFEST_FILE, set_status
+
+    corpus = tmp_path / "annotation"
+    shutil.copytree(MANIFEST_FILE.parent / "raw", corpus / "raw")
+    shutil.copy(MANIFEST_FILE, corpus / MANIFEST_FILE.name)
+    for doc_id in ("000_e0b3454f0372ab4e", "001_94a10ff815f9a20c", "002_7ef3493c8e19d0eb", "004_67f1b6c8a60996e1"):
+        set_status(doc_id, "in_annotation", corpus / MANIFEST_FILE.name)
+    proc = subprocess.run([sys.executable, "-m", "gaiko", "build", "--exports", str(exports), "--out",
+                           str(tmp_path / "dataset")], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, MANIFEST_ENV: str(corpus / MANIFEST_FILE.name)})
     assert proc.returncode == 0, proc.stderr
     # the valid export annotates the validation document with 3 mentions and 1 event with 2 arguments
     assert proc.stdout.strip() == (
-        f"built {tmp_path / 'dataset'}: train 2 documents, 0 mentions, 0 events, 0 arguments; "
-        "validation 1 documents, 3 mentions, 1 events, 2 arguments; test 2 documents, 0 mentions, 0 events, "
+        f"built {tmp_path / 'dataset'} version 1.0.0: train 0 documents, 0 mentions, 0 events, 0 arguments; "
+        "validation 1 documents, 3 mentions, 1 events, 2 arguments; test 0 documents, 0 mentions, 0 events, "
         "0 arguments")
     assert proc.stderr.strip() == (
-        f"warning: 4 documents have no annotation in {exports} and were built without entities or events: "
-        "000_e0b3454f0372ab4e, 001_94a10ff815f9a20c, 002_7ef3493c8e19d0eb, 004_67f1b6c8a60996e1")
+        "pending (not built until annotated): 4 documents: 000_e0b3454f0372ab4e (in_annotation), "
+        "001_94a10ff815f9a20c (in_annotation), 002_7ef3493c8e19d0eb (in_annotation), "
+        "004_67f1b6c8a60996e1 (in_annotation)")
 
 
 def test_a_problem_that_rejects_no_item_is_still_in_the_table():
