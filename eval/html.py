@@ -338,8 +338,8 @@ def _filters(views: list[dict], kinds: bool) -> dict:
             "types": [*schema.ENTITY_LABELS, *schema.EVENT_LABELS], "kinds": ERROR_KINDS if kinds else ()}
 
 
-def _render(**context) -> str:
-    return _env.get_template("page.html.j2").render(colors=COLORS, **context)
+def _render(page: _Page, **context) -> str:
+    return _env.get_template("page.html.j2").render(colors=COLORS, shown=page.count, **context)
 
 
 def score_page(gold_docs: list[dict], predictions_by_id: dict[str, dict], report: dict, errors: list[dict],
@@ -355,7 +355,7 @@ def score_page(gold_docs: list[dict], predictions_by_id: dict[str, dict], report
     def render(folder: Path) -> str:
         plots = [(name, _png(folder / name)) for name, *_ in PER_TYPE_PLOTS] + \
                 [("ner_type_confusion.png", _png(folder / "ner_type_confusion.png"))]
-        return _render(mode="score", title=title, summary=_summary(report), realis=report["realis"],
+        return _render(page, mode="score", title=title, summary=_summary(report), realis=report["realis"],
                        counts=_counts_sentence(report), plots=plots, documents=views, systems=[""],
                        error_tables=_error_tables(page, [("", "errors.tsv", errors)]),
                        filters=_filters(views, kinds=True), report_json=None)
@@ -371,7 +371,7 @@ def comparison_page(gold_docs: list[dict], a: tuple[str, dict, list[dict]], b: t
         sides.append(Side("pred", system, f"{system.upper()}: {name}", f"errors_{system}.tsv", _statuses(errors)))
     views, page = build_documents(gold_docs, [{d["id"]: d for d in gold_docs}, a[1], b[1]], sides)
     metrics = [{"metric": metric, **r} for metric, r in result["metrics"].items()]
-    return _render(mode="compare", title="Comparison", comparison=metrics, result=result, names=(a[0], b[0]),
+    return _render(page, mode="compare", title="Comparison", comparison=metrics, result=result, names=(a[0], b[0]),
                    documents=views, systems=["a", "b"],
                    error_tables=_error_tables(page, [(s, f"errors_{s}.tsv", x[2]) for s, x in zip("ab", (a, b))]),
                    filters=_filters(views, kinds=True), plots=[])
@@ -475,11 +475,11 @@ def show_page(docs: list[dict], records: dict[str, dict] | None, heading: str,
     shown = {d["id"]: d for d in docs} if records is None else records
     for doc in docs:
         _flat_text_marks((findings or {}).get(doc["id"], []), doc)
-    views, _ = build_documents(docs, [shown], [side], findings)
+    views, page = build_documents(docs, [shown], [side], findings)
     for view, doc in zip(views, docs):
         view["stats"] = document_stats({"text": doc["text"], **(shown.get(doc["id"]) or {})})
         for mark in view["findings"]:
             if mark["place"] == "text":
                 mark["targets"].append(mark["id"])
-    return _render(mode="show", title=f"gaiko: {heading}", documents=views, systems=[], error_tables=[],
+    return _render(page, mode="show", title=f"gaiko: {heading}", documents=views, systems=[], error_tables=[],
                    filters=_filters(views, kinds=False), plots=[])
