@@ -1,53 +1,110 @@
-"""Document-level (cluster) bootstrap over per-document count rows, vectorized.
+"""Bootstrap intervals, the paired bootstrap and an exact sign-flip test over count rows, vectorized.
 
-A resample draws whole documents with replacement; its counts are the multiplicity-weighted sum of
-the documents' count rows, so all resamples of a block cost one matrix product. Scores are then
-recomputed from the summed counts (never averaged over documents). Seeded with numpy's Generator:
-the same counts, resample count and seed always give the same intervals.
+A resample draws units (documents, or paragraphs or sentences) with replacement; its counts are the
+multiplicity-weighted sum of the units' count rows, and every score is recomputed from those sums
+(never averaged over units). Units with equal count rows are pooled first (most rows are alike), so
+a resample costs one multinomial draw over the pools and a weighted sum of the pools' few non-zero
+counts. Pools are ordered by a hash of their rows, so the intervals depend only on the multiset of
+rows: the same counts in any order, or merged from parts, give the same intervals for a seed.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import numpy as np
 
-from gaiko.eval.metrics import KEY_INDEX, KEYS, macro_arrays, prf_arrays
+from gaiko.eval.metrics import KEY_INDEX, KEYS, WIDTH, Counts, macro_arrays, prf_arrays
 
 CONFIDENCE = 0.95
-_BLOCK = 200  # resamples per matrix product: bounds memory at BLOCK × documents weights
+FEW_UNITS = 10  # below this many units the report warns how few distinct resamples there are
+EXACT_MAX_UNITS = 16  # the sign-flip test enumerates 2^m assignments of the m units where systems differ
+_CELLS_PER_BLOCK = 20_000_000  # resamples × pooled counts held at once
 _LABELLED = np.array([key[2] is not None for key in KEYS])
 
 
-def _distinct_rows(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows and, per document, the index of its row (hashing rows beats sorting them)."""
-    index: dict[bytes, int] = {}
-    pool = np.fromiter((index.setdefault(row.tobytes(), len(index)) for row in counts), np.int64, len(counts))
-    return counts[np.unique(pool, return_index=True)[1]], pool
+def small_sample_warning(units: int, unit: str) -> str | None:
+    """A warning when there are too few units for a percentile interval to mean much."""
+    if units >= FEW_UNITS:
+        return None
+    distinct = math.comb(2 * units - 1, units) if units else 0
+    return (f"only {units} {unit}{'s' * (units != 1)} to resample: the bootstrap has {distinct} distinct "
+            f"resample{'s' * (distinct != 1)}, so its intervals are coarse (a finer --resample-unit gives more)")
 
 
-def resampled_sums(counts: np.ndarray, n_resamples: int, seed: int) -> Iterator[np.ndarray]:
-    """Blocks of resampled count sums shaped (block, KEYS, 4) from counts shaped (documents, KEYS, 4).
+class _Rows:
+    """Sparse count rows (unit, column, value) of `n` units, `width` columns, pooled by equal rows."""
 
-    Only how often each distinct count row is drawn matters, so documents with equal rows are pooled
-    and the pools' weights multiply a sparse matrix of their rows (count rows are mostly zeros). The
-    sums are of integers, so they are exactly those of adding up the drawn documents.
-    """
-    from scipy.sparse import csr_matrix
+    def __init__(self, units: np.ndarray, columns: np.ndarray, values: np.ndarray, n: int, width: int):
+        self.n, self.width = n, width
+        coefficients = np.random.default_rng(20_241_119).integers(1, 2**20, size=(2, width)).astype(float)
+        hashes = [np.bincount(units, values * c[columns], n) for c in coefficients]  # exact: integers < 2^53
+        order = np.lexsort(hashes[::-1])
+        first = np.ones(n, dtype=bool)
+        first[1:] = (hashes[0][order][1:] != hashes[0][order][:-1]) | (hashes[1][order][1:] != hashes[1][order][:-1])
+        sorted_pool = np.cumsum(first) - 1
+        pool = np.empty(n, dtype=np.int64)
+        pool[order] = sorted_pool
+        representative = order[first][pool]  # per unit: the first unit of its pool
+        if not _equal_rows(units, columns, values, n, representative):  # a hash collision: no pooling
+            order, sorted_pool, pool, representative = (np.arange(n),) * 4
+        self.sorted_pool = sorted_pool  # pool of each unit, units in hash order
+        self.sizes = np.bincount(pool, minlength=int(sorted_pool[-1]) + 1 if n else 0)
+        keep = representative[units] == units
+        by_column = np.argsort(columns[keep], kind="stable")
+        self.pool_of_entry = pool[units[keep]][by_column]
+        self.column_of_entry = columns[keep][by_column]
+        self.value_of_entry = values[keep][by_column].astype(float)
+        self.columns, self.column_starts = np.unique(self.column_of_entry, return_index=True)
 
-    n_docs = counts.shape[0]
+    @classmethod
+    def of(cls, counts: Counts | np.ndarray) -> _Rows:
+        counts = counts if isinstance(counts, Counts) else Counts.from_dense(counts)
+        return cls(counts.units, counts.columns, counts.values, counts.n_units, WIDTH)
+
+    def weights(self, rng: np.random.Generator, block: int) -> np.ndarray:
+        """How often each pool is drawn in `block` resamples of n units (block × pools)."""
+        k = len(self.sizes)
+        if k * 8 <= self.n:  # few pools: a multinomial over them
+            return rng.multinomial(self.n, self.sizes / self.n, size=block)
+        picks = self.sorted_pool[rng.integers(0, self.n, size=(block, self.n), dtype=np.int32)]
+        picks += np.arange(0, block * k, k)[:, None]
+        return np.bincount(picks.ravel(), minlength=block * k).reshape(block, k)
+
+    def sums(self, weights: np.ndarray) -> np.ndarray:
+        """Summed count rows of resamples with the given pool weights (block × width)."""
+        out = np.zeros((len(weights), self.width))
+        if len(self.columns):
+            weighted = weights[:, self.pool_of_entry] * self.value_of_entry
+            out[:, self.columns] = np.add.reduceat(weighted, self.column_starts, axis=1)
+        return out
+
+
+def _equal_rows(units, columns, values, n, representative) -> bool:
+    """Whether every unit's row equals its representative's (entries sorted by unit, then column)."""
+    nnz = np.bincount(units, minlength=n)
+    if not np.array_equal(nnz, nnz[representative]):
+        return False
+    start = np.concatenate([[0], np.cumsum(nnz)[:-1]])
+    mirror = start[representative[units]] + np.arange(len(units)) - start[units]
+    return bool(np.array_equal(columns, columns[mirror]) and np.array_equal(values, values[mirror]))
+
+
+def resampled_sums(counts: Counts | np.ndarray, n_resamples: int, seed: int) -> Iterator[np.ndarray]:
+    """Blocks of resampled count sums shaped (block, KEYS, 4); sums of integers, so exact."""
+    yield from _resampled(_Rows.of(counts), n_resamples, seed, len(KEYS))
+
+
+def _resampled(rows: _Rows, n_resamples: int, seed: int, keys: int) -> Iterator[np.ndarray]:
     rng = np.random.default_rng(seed)
-    flat = counts.reshape(n_docs, -1)
-    rows, pool = _distinct_rows(flat)
-    rows_t = csr_matrix(rows.T.astype(float))  # columns × pools
-    for start in range(0, n_resamples, _BLOCK):
-        block = min(_BLOCK, n_resamples - start)
-        # int32 draws are the same numbers as the default int64 ones, written faster
-        picks = rng.integers(0, n_docs, size=(block, n_docs), dtype=np.int32) if n_docs else np.zeros((block, 0), int)
-        cells = pool[picks]  # resample r's draw of pool k counts in cell r·pools + k
-        cells += np.arange(0, block * len(rows), len(rows), dtype=pool.dtype)[:, None]
-        weights = np.bincount(cells.ravel(), minlength=block * len(rows)).reshape(block, len(rows)).astype(float)
-        yield np.asarray(rows_t @ weights.T).T.reshape(block, *counts.shape[1:])
+    block = max(1, min(n_resamples, _CELLS_PER_BLOCK // max(len(rows.pool_of_entry), len(rows.sizes), 1)))
+    for start in range(0, n_resamples, block):
+        size = min(block, n_resamples - start)
+        if rows.n == 0:
+            yield np.zeros((size, keys, 4))
+            continue
+        yield rows.sums(rows.weights(rng, size)).reshape(size, keys, 4)
 
 
 def _interval(values: np.ndarray) -> list[float]:
@@ -60,7 +117,7 @@ def _interval(values: np.ndarray) -> list[float]:
     return [float(low), float(high)]
 
 
-def resampled_scores(counts: np.ndarray, n_resamples: int, seed: int) -> dict[tuple, np.ndarray]:
+def resampled_scores(counts: Counts | np.ndarray, n_resamples: int, seed: int) -> dict[tuple, np.ndarray]:
     """Per key: F1 of every resample (accuracy for realis; NaN for a type absent from a resample),
     and per ("macro", section, metric): macro F1 of every resample."""
     f1_blocks, macro_blocks = [], {}
@@ -78,24 +135,33 @@ def resampled_scores(counts: np.ndarray, n_resamples: int, seed: int) -> dict[tu
     return out
 
 
-def intervals(counts: np.ndarray, n_resamples: int, seed: int) -> dict[tuple, list[float]]:
+def intervals(counts: Counts | np.ndarray, n_resamples: int, seed: int) -> dict[tuple, list[float]]:
     """95% percentile intervals of F1 for every key and every macro F1 (accuracy for realis)."""
     return {key: _interval(values) for key, values in resampled_scores(counts, n_resamples, seed).items()}
 
 
-def paired_test(counts_a: np.ndarray, counts_b: np.ndarray, n_resamples: int, seed: int,
-                keys: list[tuple]) -> dict[tuple, dict]:
-    """Paired bootstrap (Berg-Kirkpatrick et al. 2012) of B against A on the same documents.
+def _paired_rows(counts_a: Counts | np.ndarray, counts_b: Counts | np.ndarray) -> tuple[Counts, Counts, _Rows]:
+    a, b = (c if isinstance(c, Counts) else Counts.from_dense(c) for c in (counts_a, counts_b))
+    if a.n_units != b.n_units:
+        raise ValueError(f"paired counts need the same units, got {a.n_units} and {b.n_units}")
+    both = _Rows(np.concatenate([a.units, b.units]), np.concatenate([a.columns, b.columns + WIDTH]),
+                 np.concatenate([a.values, b.values]), a.n_units, 2 * WIDTH)
+    return a, b, both
 
-    Both systems are resampled with the same document draws. For δ = score(B) - score(A) observed
-    on the full set, p = share of resamples with δ_b > 2δ (the test of whether the observed sign
-    of δ could be chance); δ = 0 gives p = 1. Also reports the 95% interval of δ_b.
+
+def paired_test(counts_a: Counts | np.ndarray, counts_b: Counts | np.ndarray, n_resamples: int, seed: int,
+                keys: list[tuple]) -> dict[tuple, dict]:
+    """Paired bootstrap (Berg-Kirkpatrick et al. 2012) of B against A on the same units.
+
+    Both systems are resampled with the same draws. For δ = score(B) - score(A) observed on the full
+    set, p = share of resamples with δ_b > 2δ (the test of whether the observed sign of δ could be
+    chance); δ = 0 gives p = 1. Also reports the 95% interval of δ_b.
     """
-    both = np.concatenate([counts_a, counts_b], axis=1)  # documents × 2·KEYS × 4: one draw for both
+    a, b, both = _paired_rows(counts_a, counts_b)
     n_keys = len(KEYS)
-    observed_a, observed_b = _point_scores(counts_a.sum(0)), _point_scores(counts_b.sum(0))
+    observed_a, observed_b = _point_scores(a.totals()), _point_scores(b.totals())
     deltas: dict[tuple, list[np.ndarray]] = {k: [] for k in keys}
-    for sums in resampled_sums(both, n_resamples, seed):
+    for sums in _resampled(both, n_resamples, seed, 2 * n_keys):
         scores_a, scores_b = _point_scores(sums[:, :n_keys]), _point_scores(sums[:, n_keys:])
         for k in keys:
             deltas[k].append(scores_b[k] - scores_a[k])
@@ -112,6 +178,38 @@ def paired_test(counts_a: np.ndarray, counts_b: np.ndarray, n_resamples: int, se
     return out
 
 
+def sign_flip_test(counts_a: Counts, counts_b: Counts, keys: list[tuple]) -> dict | None:
+    """Exact paired permutation (sign-flip) test over units: every assignment of each unit's two count
+    rows to the systems is enumerated, and p = share of assignments with |δ| ≥ the observed |δ|
+    (two-sided; the observed assignment is one of them). Units where both rows are equal change
+    nothing, so only the m units where the systems differ are flipped. None when m > EXACT_MAX_UNITS."""
+    flat = np.concatenate([counts_a.units * WIDTH + counts_a.columns, counts_b.units * WIDTH + counts_b.columns])
+    cells, where = np.unique(flat, return_inverse=True)
+    difference = np.bincount(where, np.concatenate([counts_a.values, -counts_b.values]), len(cells))
+    cells, difference = cells[difference != 0], difference[difference != 0]
+    units = np.unique(cells // WIDTH)
+    m = len(units)
+    if m > EXACT_MAX_UNITS:
+        return None
+    rows = np.zeros((m, WIDTH))  # per differing unit: A's row minus B's
+    rows[np.searchsorted(units, cells // WIDTH), cells % WIDTH] = difference
+    total_a, total_b = (c.totals().reshape(-1).astype(float) for c in (counts_a, counts_b))
+    observed = {k: abs(float(v)) for k, v in _deltas(total_a, total_b, keys).items()}
+    extreme = dict.fromkeys(keys, 0)
+    for start in range(0, 2**m, 4096):
+        codes = np.arange(start, min(2**m, start + 4096))
+        shift = ((codes[:, None] >> np.arange(m)) & 1).astype(float) @ rows  # swapping unit u moves its difference
+        for k, delta in _deltas(total_a - shift, total_b + shift, keys).items():
+            extreme[k] += int(np.sum(np.abs(delta) >= observed[k] - 1e-12))
+    return {"units_differing": m, "assignments": 2**m, "p_values": {k: extreme[k] / 2**m for k in keys}}
+
+
+def _deltas(sums_a: np.ndarray, sums_b: np.ndarray, keys: list[tuple]) -> dict[tuple, np.ndarray]:
+    """score(B) - score(A) per key, for flat summed rows (..., WIDTH)."""
+    a, b = (_point_scores(x.reshape(*x.shape[:-1], len(KEYS), 4)) for x in (sums_a, sums_b))
+    return {k: b[k] - a[k] for k in keys}
+
+
 def _point_scores(sums: np.ndarray) -> dict[tuple, np.ndarray]:
     """Micro F1 per (section, metric, None) key, macro F1 per ("macro", section, metric), realis accuracy."""
     precision, _, f1 = prf_arrays(sums)
@@ -121,14 +219,31 @@ def _point_scores(sums: np.ndarray) -> dict[tuple, np.ndarray]:
     return out
 
 
-def compare(gold_docs: list[dict], a_by_id: dict[str, dict], b_by_id: dict[str, dict], n_resamples: int,
-            seed: int) -> dict:
-    """Paired comparison of two systems' valid predictions on the same gold documents."""
-    from gaiko.eval.metrics import count_documents
+def metric_name(key: tuple) -> str:
+    return (f"{key[1]}.{key[2]}.macro.f1" if key[0] == "macro" else
+            "realis.accuracy" if key[0] == "realis" else f"{key[0]}.{key[1]}.micro.f1")
 
-    counts_a, counts_b = (count_documents(gold_docs, by_id)[0] for by_id in (a_by_id, b_by_id))
-    keys = [key for key in _point_scores(counts_a.sum(0))]
+
+def compare_counts(counts_a: Counts, counts_b: Counts, n_resamples: int, seed: int) -> dict:
+    """Paired comparison of two systems' counts on the same units: bootstrap and, for few units, the
+    exact sign-flip test."""
+    keys = list(_point_scores(counts_a.totals()))
     tested = paired_test(counts_a, counts_b, n_resamples, seed, keys)
-    metrics = {(f"{k[1]}.{k[2]}.macro.f1" if k[0] == "macro" else
-                "realis.accuracy" if k[0] == "realis" else f"{k[0]}.{k[1]}.micro.f1"): v for k, v in tested.items()}
-    return {"documents": len(gold_docs), "resamples": n_resamples, "seed": seed, "metrics": metrics}
+    exact = sign_flip_test(counts_a, counts_b, keys)
+    metrics = {}
+    for key, result in tested.items():
+        if exact is not None:
+            result["exact_p_value"] = exact["p_values"][key]
+        metrics[metric_name(key)] = result
+    return {"documents": counts_a.documents, "unit": counts_a.unit, "units": counts_a.n_units,
+            "resamples": n_resamples, "seed": seed,
+            "exact_test": None if exact is None else {k: v for k, v in exact.items() if k != "p_values"},
+            "warning": small_sample_warning(counts_a.n_units, counts_a.unit), "metrics": metrics}
+
+
+def compare(gold_docs: list[dict], a_by_id: dict[str, dict], b_by_id: dict[str, dict], n_resamples: int,
+            seed: int, unit: str = "document") -> dict:
+    """Paired comparison of two systems' valid predictions on the same gold documents."""
+    from gaiko.eval.metrics import count
+
+    return compare_counts(count(gold_docs, a_by_id, unit), count(gold_docs, b_by_id, unit), n_resamples, seed)

@@ -21,6 +21,8 @@ def _add_bootstrap_arguments(p: argparse.ArgumentParser, default: int) -> None:
     p.add_argument("--bootstrap", type=int, default=default, metavar="N",
                    help=f"document-level bootstrap resamples (default: {default})")
     p.add_argument("--seed", type=int, default=0, metavar="K", help="random seed of the resampling (default: 0)")
+    p.add_argument("--resample-unit", choices=("document", "paragraph", "sentence"), default="document",
+                   help="what the bootstrap draws (default: document); see the README before choosing a finer unit")
 
 
 def _threshold(text: str) -> tuple[str, float]:
@@ -40,13 +42,14 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("validate", help="check a predictions file against the gold documents",
                               description="List every problem of a predictions file, one line each "
                               "(FILE:LINE: problem); exit 1 if there is any.")
-    p.add_argument("pred", type=Path, metavar="PRED")
+    p.add_argument("pred", nargs="+", metavar="PRED", help="predictions file(s) or glob pattern(s)")
     _add_gold_arguments(p)
     p.set_defaults(handler=validate_command)
 
     p = subparsers.add_parser("score", help="score predictions: NER modes, event metrics, bootstrap intervals",
                               description="Score a predictions file against gold documents.")
-    p.add_argument("--pred", type=Path, required=True, metavar="PRED")
+    p.add_argument("--pred", action="append", required=True, metavar="PRED",
+                   help="predictions file; repeat it, or give a glob pattern, for predictions in several files")
     _add_gold_arguments(p)
     _add_bootstrap_arguments(p, 0)
     p.add_argument("--out", type=Path, metavar="DIR", help="write report.json, report.md, errors.tsv and plots")
@@ -81,40 +84,69 @@ def _gold(args: argparse.Namespace) -> list[dict]:
     return load_split(args.split)
 
 
-def _load(path: Path, gold_docs: list[dict], drop_invalid: bool):
-    """Valid predictions of a file; an invalid file is refused unless the caller accepts dropping."""
+def _load(path: Path | list[Path], gold_docs: list[dict], drop_invalid: bool):
+    """Valid predictions of a file (or files); an invalid file is refused unless the caller accepts dropping."""
     from gaiko.eval.predictions import load_predictions
 
     loaded = load_predictions(path, gold_docs)
-    if loaded.problems and not drop_invalid:
-        first, more = loaded.problems[0], len(loaded.problems) - 1
-        tail = f" (and {more} more problem{'s' * (more > 1)}; `gaiko validate` lists them)" if more else ""
-        raise GaikoError(first.message + tail, path, first.line)
-    if loaded.problems:
-        n = len(loaded.problems)
-        print(f"gaiko: {path}: {n} problem{'s' * (n != 1)}; their items are left out and counted",
-              file=sys.stderr)
+    _refuse(loaded.problems, path, drop_invalid)
     return loaded
 
 
-def validate_command(args: argparse.Namespace) -> int:
-    from gaiko.eval.predictions import load_predictions
+def _refuse(problems: list, path: Path | list[Path], drop_invalid: bool) -> None:
+    """Raise the first problem (invalid input is refused) unless the caller accepts dropping; then say how many."""
+    if isinstance(path, list):
+        path = path[0] if len(path) == 1 else ", ".join(map(str, path))
+    if problems and not drop_invalid:
+        first, more = problems[0], len(problems) - 1
+        tail = f" (and {more} more problem{'s' * (more > 1)}; `gaiko validate` lists them)" if more else ""
+        raise GaikoError(first.message + tail, getattr(first, "file", None) or path, first.line)
+    if problems:
+        n = len(problems)
+        print(f"gaiko: {path}: {n} problem{'s' * (n != 1)}; their items are left out and counted",
+              file=sys.stderr)
 
-    problems = load_predictions(args.pred, _gold(args)).problems
+
+def _warn(verb: str, warning: str | None) -> None:
+    if warning:
+        print(f"gaiko {verb}: warning: {warning}", file=sys.stderr)
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    from gaiko.eval.predictions import PredictionIndex
+    from gaiko.eval.stream import gold_stream, prediction_paths
+
+    paths = prediction_paths(args.pred)
+    index = PredictionIndex.from_files(paths)
+    for doc in gold_stream(args.gold, args.split):
+        index.take(doc)
+    problems = index.finish()
     for problem in problems:
-        print(problem.format(args.pred))
-    print(f"{args.pred}: {len(problems)} problem{'s' * (len(problems) != 1)}", file=sys.stderr)
+        print(problem.format(paths[0]))
+    name = paths[0] if len(paths) == 1 else f"{len(paths)} files"
+    print(f"{name}: {len(problems)} problem{'s' * (len(problems) != 1)}", file=sys.stderr)
     return 1 if problems else 0
 
 
 def score_command(args: argparse.Namespace) -> int:
-    from gaiko.eval.metrics import evaluate
+    from gaiko.eval.metrics import evaluate, score
+    from gaiko.eval.predictions import PredictionIndex
     from gaiko.eval.report import format_table, metric_value, write_report
+    from gaiko.eval.stream import count_stream, gold_stream, prediction_paths
 
-    gold_docs = _gold(args)
-    loaded = _load(args.pred, gold_docs, args.drop_invalid)
-    evaluation = evaluate(gold_docs, loaded.by_id, args.bootstrap, args.seed, loaded.problems)
-    report = evaluation.report
+    paths = prediction_paths(args.pred)
+    if args.out:  # the error listing, plots and page need every document: scored in memory
+        gold_docs = _gold(args)
+        loaded = _load(paths, gold_docs, args.drop_invalid)
+        evaluation = evaluate(gold_docs, loaded.by_id, args.bootstrap, args.seed, loaded.problems,
+                              unit=args.resample_unit)
+        report = evaluation.report
+    else:  # only counts: gold read as a stream, no error listing
+        counts, problems = count_stream(gold_stream(args.gold, args.split), PredictionIndex.from_files(paths),
+                                        args.resample_unit)
+        _refuse(problems, paths, args.drop_invalid)
+        report = score(counts, args.bootstrap, args.seed, problems)
+    _warn("score", (report["counts"]["bootstrap"] or {}).get("warning"))
     values = {metric: metric_value(report, metric) for metric, _ in args.fail_under}
     if args.out:
         from gaiko.eval.html import score_page
@@ -138,7 +170,8 @@ def compare_command(args: argparse.Namespace) -> int:
         raise GaikoError("--bootstrap must be at least 1 for a paired comparison")
     gold_docs = _gold(args)
     a, b = (_load(path, gold_docs, args.drop_invalid) for path in (args.a, args.b))
-    result = compare(gold_docs, a.by_id, b.by_id, args.bootstrap, args.seed)
+    result = compare(gold_docs, a.by_id, b.by_id, args.bootstrap, args.seed, args.resample_unit)
+    _warn("compare", result["warning"])
     result["rejected"] = {"a": rejection_counts(a.problems), "b": rejection_counts(b.problems)}
     if args.out:
         from gaiko.eval.html import write_comparison

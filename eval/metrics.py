@@ -109,6 +109,39 @@ TYPE_COLUMNS: dict[tuple[str, str], np.ndarray] = {  # per (section, metric): th
     for group in GROUPS
 }
 TP, FP, FN, PARTIAL = range(4)  # the fields of a count row
+WIDTH = len(KEYS) * 4  # the columns of a flat count row
+RESAMPLE_UNITS = ("document", "paragraph", "sentence")
+
+
+def unit_starts(text: str, unit: str) -> list[int]:
+    """Where each resampling unit of a text starts: the first at 0, then each non-blank paragraph (line)
+    or sentence (`gaiko.build.sentences`: after 。！？ outside quotes, and at newlines)."""
+    if unit == "paragraph":
+        starts, position = [], 0
+        for line in text.split("\n"):
+            if line.strip():
+                starts.append(position)
+            position += len(line) + 1
+    else:
+        from gaiko.build import sentences
+
+        starts = [start for start, _ in sentences(text)]
+    return [0, *starts[1:]] if starts else [0]
+
+
+class UnitMap:
+    """The resampling units (paragraphs or sentences) of a list of documents, numbered in document
+    order; called with (document indices, offsets in those documents) it gives the unit of each."""
+
+    def __init__(self, texts: list[str], unit: str):
+        starts = [unit_starts(text, unit) for text in texts]
+        self.count = sum(map(len, starts))
+        self._width = max(map(len, texts), default=0) + 1
+        docs = np.repeat(np.arange(len(texts), dtype=np.int64), list(map(len, starts)))
+        self._keys = docs * self._width + np.fromiter((x for s in starts for x in s), np.int64, self.count)
+
+    def __call__(self, docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self._keys, docs * self._width + positions, side="right") - 1
 
 
 def _cells(docs: np.ndarray, columns: np.ndarray | int, field: int) -> np.ndarray:
@@ -210,7 +243,8 @@ NER_CREDIT: dict[str, tuple[tuple[str, str | None], tuple[str, str | None]]] = {
 }
 
 
-def ner_cells(gold_per_doc: list[list[dict]], pred_per_doc: list[list[dict]], lengths: list[int]) -> list[np.ndarray]:
+def ner_cells(gold_per_doc: list[list[dict]], pred_per_doc: list[list[dict]], lengths: list[int],
+              units: UnitMap | None = None) -> list[np.ndarray]:
     """Count increments (see `tally`) of every NER mode, micro and per type.
 
     Spans are matched once for the whole corpus: equal boundaries by hashing, the remaining spans by
@@ -247,13 +281,15 @@ def ner_cells(gold_per_doc: list[list[dict]], pred_per_doc: list[list[dict]], le
         return out
 
     g_match, p_match = masks(0, len(gold.start)), masks(1, len(pred.start))
+    g_row, p_row = ((side.doc if units is None else units(side.doc, side.start - offsets[side.doc]))
+                    for side in (gold, pred))
     cells = []
     for mode, credits in NER_CREDIT.items():
         micro, by_type = KEY_INDEX[("ner", mode, None)], TYPE_COLUMNS[("ner", mode)]
         for (tp, partial), g_column, p_column in zip(credits, (micro, by_type[gold.label]), (micro, by_type[pred.label])):
             field = np.where(g_match[tp], TP, np.where(g_match[partial], PARTIAL, FN))
             spurious = ~(p_match[tp] | p_match[partial])
-            cells += [_cells(gold.doc, g_column, field), _cells(pred.doc, p_column, FP)[spurious]]
+            cells += [_cells(g_row, g_column, field), _cells(p_row, p_column, FP)[spurious]]
     return cells
 
 
@@ -301,6 +337,7 @@ class EventTuples:
 
     sets: dict[str, set[tuple]] = field(default_factory=lambda: {m: set() for m in EVENT_METRICS})
     realis: set[tuple] = field(default_factory=set)  # (slot, trigger start, trigger end, realis)
+    coref_at: dict[tuple, int] = field(default_factory=dict)  # coref tuple -> its first trigger start (its unit)
 
     def add(self, doc: int, etype: str, trigger: dict, realis: str | None,
             arguments: list[tuple[str, int, int, Any]]) -> None:
@@ -314,7 +351,10 @@ class EventTuples:
             s["argument_classification"].add((slot, start, end, role))
             s["argument_identification_attached"].add((slot, ts, te, start, end))
             s["argument_classification_attached"].add((slot, ts, te, start, end, role))
-            s["argument_classification_coref"].add((slot, entity, role))
+            coref = (slot, entity, role)
+            s["argument_classification_coref"].add(coref)
+            if self.coref_at.get(coref, ts + 1) > ts:
+                self.coref_at[coref] = ts
 
 
 def _entity_key(mention: dict) -> tuple:
@@ -353,26 +393,39 @@ def predicted_event_tuples(gold_docs: list[dict], preds: list[dict], indices: li
     return t
 
 
-def _slots(tuples: set[tuple]) -> np.ndarray:
+def _slots(tuples: set[tuple] | list[tuple]) -> np.ndarray:
     return np.fromiter(map(itemgetter(0), tuples), np.int64, len(tuples))
 
 
-def event_cells(gold: EventTuples, pred: EventTuples) -> tuple[list[np.ndarray], int]:
+def _rows(tuples: set[tuple], units: UnitMap | None, at: dict[tuple, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(count row, event type id) of each tuple: its document's row, or with `units` the unit holding
+    its position (the tuple's first offset: trigger or argument start; `at` for coref tuples)."""
+    tuples = list(tuples)
+    docs, types = np.divmod(_slots(tuples), _SLOTS)
+    if units is None:
+        return docs, types
+    positions = map(at.__getitem__, tuples) if at is not None else map(itemgetter(1), tuples)
+    return units(docs, np.fromiter(positions, np.int64, len(tuples))), types
+
+
+def event_cells(gold: EventTuples, pred: EventTuples, units: UnitMap | None = None) -> tuple[list[np.ndarray], int]:
     """Count increments (see `tally`) of every event metric, micro and per event type, and of realis;
-    plus how many matched triggers had no predicted realis."""
+    plus how many matched triggers had no predicted realis. A count goes to its document's row, or
+    with `units` to the unit holding the tuple (a matched or missed tuple by its gold position)."""
     cells = []
     for metric in EVENT_METRICS:
         g, p = gold.sets[metric], pred.sets[metric]
         micro, by_type = KEY_INDEX[("events", metric, None)], TYPE_COLUMNS[("events", metric)]
-        for tuples, field in ((g & p, TP), (p - g, FP), (g - p, FN)):
-            docs, types = np.divmod(_slots(tuples), _SLOTS)
+        coref = metric == "argument_classification_coref"
+        for tuples, field, side in ((g & p, TP, gold), (p - g, FP, pred), (g - p, FN, gold)):
+            docs, types = _rows(tuples, units, side.coref_at if coref else None)
             cells.append(_cells(docs, micro, field))
             if len(by_type):  # trigger identification has no type
                 cells.append(_cells(docs, by_type[types], field))
     matched = gold.sets["trigger_classification"] & pred.sets["trigger_classification"]
     correct = {k[:3] for k in gold.realis & pred.realis}  # matched triggers sharing a realis value
     realis = KEY_INDEX[("realis", "accuracy", None)]
-    cells += [_cells(_slots(keys) // _SLOTS, realis, field) for keys, field in ((correct, TP), (matched - correct, FP))]
+    cells += [_cells(_rows(keys, units)[0], realis, field) for keys, field in ((correct, TP), (matched - correct, FP))]
     return cells, len(matched - {k[:3] for k in pred.realis})
 
 
@@ -440,6 +493,67 @@ class Evaluation:
 _NOTHING = MappingProxyType({})  # the prediction of a document without one
 
 
+def _add_items(a: dict, b: dict) -> dict:
+    return {side: {k: a[side][k] + b[side][k] for k in a[side]} for side in a}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The additive unit of scoring: a sparse count row per resampling unit, and what was scored.
+
+    `count` makes one from any set of documents and `merge` (or `+`) adds them up, so a corpus can be
+    scored as a map over its parts and a sum (Spark, Dask, Ray; see the README). `score` gives the
+    report: its point scores come from the summed rows, its bootstrap from the multiset of rows
+    (never their order), so the merged parts score exactly as the whole: `score(merge(parts))`.
+    """
+
+    unit: str
+    documents: int
+    units: np.ndarray  # (entries,) unit index of each non-zero count, ascending
+    columns: np.ndarray  # (entries,) flat column (key index · 4 + field), ascending within a unit
+    values: np.ndarray  # (entries,) the count
+    n_units: int
+    items: dict[str, dict[str, int]]  # gold and predicted documents, entities, events, arguments
+    realis_missing: int  # matched triggers without a predicted realis
+
+    def __add__(self, other: Counts) -> Counts:
+        if self.unit != other.unit:
+            raise ValueError(f"cannot merge counts by {self.unit} with counts by {other.unit}")
+        return Counts(self.unit, self.documents + other.documents, np.concatenate([self.units, other.units + self.n_units]),
+                      np.concatenate([self.columns, other.columns]), np.concatenate([self.values, other.values]),
+                      self.n_units + other.n_units, _add_items(self.items, other.items),
+                      self.realis_missing + other.realis_missing)
+
+    def totals(self) -> np.ndarray:
+        """The summed counts, shaped KEYS × 4."""
+        return np.bincount(self.columns, self.values, WIDTH).astype(np.int64).reshape(len(KEYS), 4)
+
+    def dense(self) -> np.ndarray:
+        """The count rows as an array shaped units × KEYS × 4."""
+        out = np.zeros((self.n_units, WIDTH), dtype=np.int64)
+        out[self.units, self.columns] = self.values
+        return out.reshape(self.n_units, len(KEYS), 4)
+
+    @classmethod
+    def from_dense(cls, counts: np.ndarray) -> Counts:
+        """Counts of per-document rows shaped documents × KEYS × 4 (item tallies left at zero)."""
+        flat = counts.reshape(len(counts), WIDTH)
+        units, columns = np.nonzero(flat)
+        items = {side: dict.fromkeys(("documents", "entities", "events", "arguments"), 0) for side in ("gold", "predicted")}
+        return cls("document", len(counts), units, columns, flat[units, columns].astype(np.int64), len(counts), items, 0)
+
+
+def merge(parts) -> Counts:
+    """The sum of `Counts` of disjoint sets of documents (in any order)."""
+    parts = list(parts)
+    if not parts:
+        raise ValueError("nothing to merge")
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
 class Counted(NamedTuple):
     counts: np.ndarray  # documents × KEYS × (tp, fp, fn, partial)
     errors: list[dict]  # with `details` only
@@ -458,22 +572,30 @@ def _item_counts(documents: int, mentions: list[list], events: list[list]) -> di
             "arguments": sum(len(ev.get("arguments") or ()) for evs in events for ev in evs)}
 
 
-def count_documents(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: bool = False) -> Counted:
-    """Count rows (documents × KEYS × 4), and with `details` the error rows and boundary-matched label
-    pairs. A missing prediction predicts nothing. One pass per field over the documents."""
+def _count(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: bool,
+           unit: str) -> tuple[Counts, list[dict], list[tuple[str, str]]]:
+    """Counts, and with `details` the error rows and boundary-matched label pairs. A missing prediction
+    predicts nothing. One pass per field over the documents."""
+    if unit not in RESAMPLE_UNITS:
+        raise ValueError(f"unknown resampling unit {unit!r} (one of {', '.join(RESAMPLE_UNITS)})")
     found = list(map(predictions_by_id.get, map(itemgetter("id"), gold_docs)))
     preds = [pred or _NOTHING for pred in found]
+    texts = list(map(itemgetter("text"), gold_docs))
+    units = None if unit == "document" else UnitMap(texts, unit)
     # `or ()`: the empty tuple is shared, so documents without items allocate nothing (no GC churn)
     gold_mentions, pred_mentions = ([x.get("entities") or () for x in side] for side in (gold_docs, preds))
     gold_events, pred_events = ([x.get("events") or () for x in side] for side in (gold_docs, preds))
     with_events = sorted(set(_present(gold_events)) | set(_present(pred_events)))
     gold_ev, pred_ev = gold_event_tuples(gold_docs, with_events), predicted_event_tuples(gold_docs, preds, with_events)
-    ev_cells, realis_missing = event_cells(gold_ev, pred_ev)
-    counts = tally(len(gold_docs), ner_cells(gold_mentions, pred_mentions, list(map(len, map(itemgetter("text"), gold_docs))))
-                   + ev_cells)
+    ev_cells, realis_missing = event_cells(gold_ev, pred_ev, units)
+    cells = ner_cells(gold_mentions, pred_mentions, list(map(len, texts)), units) + ev_cells
+    flat, values = np.unique(np.concatenate(cells) if cells else np.zeros(0, np.int64), return_counts=True)
     items = {"gold": _item_counts(len(gold_docs), gold_mentions, [gold_events[d] for d in with_events]),
              "predicted": _item_counts(len(found) - found.count(None), pred_mentions,
                                        [pred_events[d] for d in with_events])}
+    n_units = len(gold_docs) if units is None else units.count
+    counts = Counts(unit, len(gold_docs), flat // WIDTH, flat % WIDTH, values.astype(np.int64), n_units, items,
+                    realis_missing)
     errors, confusion = [], []
     if details:
         for doc, gold, pred in zip(gold_docs, gold_mentions, pred_mentions):
@@ -481,7 +603,18 @@ def count_documents(gold_docs: list[dict], predictions_by_id: dict[str, dict], d
             errors += rows
             confusion += pairs
         errors += event_errors(gold_docs, gold_ev, pred_ev)
-    return Counted(counts, errors, confusion, realis_missing, items)
+    return counts, errors, confusion
+
+
+def count(gold_docs: list[dict], predictions_by_id: dict[str, dict], unit: str = "document") -> Counts:
+    """The additive counts of valid predictions (by document id) on gold documents, one row per unit."""
+    return _count(gold_docs, predictions_by_id, False, unit)[0]
+
+
+def count_documents(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: bool = False) -> Counted:
+    """Dense count rows (documents × KEYS × 4), and with `details` the error rows and label pairs."""
+    counts, errors, confusion = _count(gold_docs, predictions_by_id, details, "document")
+    return Counted(counts.dense().astype(np.int32), errors, confusion, counts.realis_missing, counts.items)
 
 
 def macro_arrays(sums: np.ndarray) -> dict[tuple[str, str], tuple[np.ndarray, ...]]:
@@ -544,28 +677,35 @@ def build_report(totals: np.ndarray, intervals: dict | None = None) -> dict:
     return report
 
 
-def evaluate(gold_docs: list[dict], predictions_by_id: dict[str, dict], bootstrap: int = 0, seed: int = 0,
-             problems: list | tuple = (), details: bool = True) -> Evaluation:
-    """Score valid predictions against gold documents; `problems` (from validation) are counted in the
-    report; `details` also lists every error and the type confusion (for `write_report`)."""
-    from gaiko.eval.bootstrap import intervals as bootstrap_intervals
+def score(counts: Counts, bootstrap: int = 0, seed: int = 0, problems: list | tuple = ()) -> dict:
+    """The report of (merged) counts; `problems` (from validation) are counted in it."""
+    from gaiko.eval.bootstrap import intervals as bootstrap_intervals, small_sample_warning
     from gaiko.eval.predictions import rejection_counts
 
-    counted = count_documents(gold_docs, predictions_by_id, details)
-    intervals = bootstrap_intervals(counted.counts, bootstrap, seed) if bootstrap else None
-    report = build_report(counted.counts.sum(0), intervals)
-    report["realis"]["missing"] = counted.realis_missing
-    report["documents"] = len(gold_docs)
+    intervals = bootstrap_intervals(counts, bootstrap, seed) if bootstrap else None
+    report = build_report(counts.totals(), intervals)
+    report["realis"]["missing"] = counts.realis_missing
+    report["documents"] = counts.documents
     report["counts"] = {
-        **counted.items,
-        "documents_without_prediction": len(gold_docs) - counted.items["predicted"]["documents"],
+        **counts.items,
+        "documents_without_prediction": counts.documents - counts.items["predicted"]["documents"],
         **rejection_counts(problems),
-        "bootstrap": {"resamples": bootstrap, "seed": seed, "confidence": 0.95} if bootstrap else None,
+        "bootstrap": {"resamples": bootstrap, "seed": seed, "confidence": 0.95, "unit": counts.unit,
+                      "units": counts.n_units, "warning": small_sample_warning(counts.n_units, counts.unit)}
+        if bootstrap else None,
     }
-    return Evaluation(report, counted.counts, counted.errors, counted.confusion)
+    return report
+
+
+def evaluate(gold_docs: list[dict], predictions_by_id: dict[str, dict], bootstrap: int = 0, seed: int = 0,
+             problems: list | tuple = (), details: bool = True, unit: str = "document") -> Evaluation:
+    """Score valid predictions against gold documents; `problems` (from validation) are counted in the
+    report; `details` also lists every error and the type confusion (for `write_report`)."""
+    counts, errors, confusion = _count(gold_docs, predictions_by_id, details, unit)
+    return Evaluation(score(counts, bootstrap, seed, problems), counts.dense().astype(np.int32), errors, confusion)
 
 
 def score_documents(gold_docs: list[dict], predictions_by_id: dict[str, dict], bootstrap: int = 0,
-                    seed: int = 0, problems: list | tuple = ()) -> dict:
+                    seed: int = 0, problems: list | tuple = (), unit: str = "document") -> dict:
     """The report dict for valid predictions (see `gaiko.eval.predictions.load_predictions`)."""
-    return evaluate(gold_docs, predictions_by_id, bootstrap, seed, problems, details=False).report
+    return score(count(gold_docs, predictions_by_id, unit), bootstrap, seed, problems)

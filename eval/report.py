@@ -128,13 +128,18 @@ def metric_value(report: dict, path: str) -> float:
 
 def format_comparison(result: dict, name_a: str, name_b: str) -> str:
     """The paired comparison as a table: each system's score, δ = B - A, its 95% interval and p."""
-    header = ("metric", "A", "B", "delta", "95% CI of delta", "p")
+    exact = result.get("exact_test")
+    header = ("metric", "A", "B", "delta", "95% CI of delta", "p") + ("exact p",) * bool(exact)
     lines = [header] + [(metric, f"{r['a']:.3f}", f"{r['b']:.3f}", f"{r['delta']:+.3f}",
-                         f"[{r['ci'][0]:+.3f}, {r['ci'][1]:+.3f}]", f"{r['p_value']:.3f}")
+                         f"[{r['ci'][0]:+.3f}, {r['ci'][1]:+.3f}]", f"{r['p_value']:.3f}",
+                         *([f"{r['exact_p_value']:.3f}"] if exact else []))
                         for metric, r in result["metrics"].items()]
     widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
     text = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
             for row in lines]
     return (f"A = {name_a}\nB = {name_b}\n" + "\n".join(text)
             + f"\npaired bootstrap over {result['documents']} documents, {result['resamples']} resamples, "
-              f"seed {result['seed']}; p = share of resamples with delta > 2 x observed delta\n")
+              f"seed {result['seed']}; p = share of resamples with delta > 2 x observed delta\n"
+            + (f"exact p: sign-flip test over all {exact['assignments']} assignments of the "
+               f"{exact['units_differing']} {result.get('unit', 'document')}s where A and B differ; "
+               f"p = share with |delta| >= observed |delta|\n" if exact else ""))

@@ -14,7 +14,7 @@ Offsets are Unicode code points, end exclusive, and `text[start:end]` equals the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +115,12 @@ def check_documents(docs: Iterable[dict], source: str | Path) -> None:
 
 def load_documents(path: str | Path) -> list[dict]:
     """Read a gold JSONL file in the `documents` shape, validating every document."""
-    docs, seen = [], set()
+    return list(iter_documents(path))
+
+
+def iter_documents(path: str | Path) -> Iterator[dict]:
+    """The documents of a gold JSONL file, read and validated as a stream (`load_documents`)."""
+    seen = set()
     for line, doc in iter_jsonl(path):
         if not isinstance(doc, dict):
             raise GaikoError("each line must be a JSON object", path, line)
@@ -125,8 +130,7 @@ def load_documents(path: str | Path) -> list[dict]:
         if doc["id"] in seen:
             raise GaikoError(f"duplicate document id {doc['id']!r}", path, line)
         seen.add(doc["id"])
-        docs.append(doc)
-    return docs
+        yield doc
 
 
 _ROLE_ORDER = {name: i for i, name in enumerate(schema.ROLE_NAMES)}

@@ -210,10 +210,23 @@ def brief(value: Any, limit: int = 60) -> str:
     return shown if len(shown) <= limit else f"{shown[:limit]}... ({len(shown)} characters)"
 
 
+def _decoded_lines(path: str | os.PathLike) -> Iterator[str]:
+    """The lines of a UTF-8 file, read as a stream, with the errors of `read_text`."""
+    for number, raw in enumerate(iter_lines(path), start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raise GaikoError("starts with a UTF-8 byte order mark; save it without one", path, 1)
+        if number == 1 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise GaikoError("is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8", path, 1)
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise GaikoError(f"not UTF-8: byte 0x{raw[e.start]:02x} cannot be decoded", path, number) from None
+
+
 def iter_jsonl(path: str | os.PathLike, text: str | None = None) -> Iterator[tuple[int, Any]]:
-    """Yield (line number, object) for each non-blank line; any bad line raises GaikoError."""
-    text = read_text(path) if text is None else text
-    for number, line in enumerate(text.split("\n"), start=1):
+    """Yield (line number, object) for each non-blank line, reading the file as a stream unless its
+    `text` is given; any bad line raises GaikoError."""
+    for number, line in enumerate(_decoded_lines(path) if text is None else text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gaiko.eval.bootstrap import compare, resampled_sums
-from gaiko.eval.metrics import KEY_INDEX, count_documents, score_documents
+import json
+from collections import Counter
+
+from gaiko.eval.bootstrap import _Rows, compare, resampled_sums
+from gaiko.eval.metrics import KEY_INDEX, count, count_documents, merge, score, score_documents
 from test_eval_metrics import LETTERS, ents, make_doc
 
 
@@ -41,16 +44,62 @@ def test_interval_contains_the_point_estimate():
             assert low <= obj["f1"] <= high and low < high
 
 
-def test_vectorized_resampling_equals_a_plain_loop():
-    gold, pred = corpus(n_docs=15)
+@pytest.mark.parametrize("n_docs, alike", [(15, False), (400, True)])  # few pools: integer draws; many: multinomial
+def test_resampling_pools_equal_rows_and_sums_them_exactly(n_docs, alike):
+    gold, pred = corpus(n_docs=n_docs)
+    if alike:  # most documents predicted alike, so a few pools stand for many documents
+        pred = {d["id"]: pred["d0"] | {"id": d["id"]} if i % 5 else pred[d["id"]] for i, d in enumerate(gold)}
     counts = count_documents(gold, pred)[0]
-    vectorized = np.concatenate(list(resampled_sums(counts, 450, seed=3)))  # spans three blocks
-    rng = np.random.default_rng(3)
-    loop = []
-    for block in (200, 200, 50):
-        picks = rng.integers(0, len(gold), size=(block, len(gold)))
-        loop += [counts[row].sum(0) for row in picks]
-    assert np.array_equal(vectorized, np.array(loop))
+    rows = _Rows.of(counts)
+    flat = counts.reshape(len(counts), -1)
+    distinct = Counter(map(bytes, flat.astype(np.int64)))
+    pools = np.zeros((len(rows.sizes), flat.shape[1]))
+    np.add.at(pools, (rows.pool_of_entry, rows.column_of_entry), rows.value_of_entry)
+    assert Counter({bytes(row.astype(np.int64)): int(size) for row, size in zip(pools, rows.sizes)}) == distinct
+    assert (len(rows.sizes) * 8 <= n_docs) == alike
+    blocks = list(resampled_sums(counts, 450, seed=3))
+    weights = rows.weights(np.random.default_rng(3), 450)
+    assert (weights.sum(1) == n_docs).all()
+    loop = np.array([sum(w * pool for w, pool in zip(row, pools)) for row in weights])
+    assert np.array_equal(np.concatenate(blocks).reshape(450, -1), loop)
+    assert abs(weights.mean(0) - rows.sizes).max() < 0.3 * rows.sizes.max()  # each pool drawn as often as it is large
+
+
+def test_intervals_depend_on_the_rows_not_their_order_and_merged_parts_score_as_the_whole():
+    gold, pred = corpus()
+    whole = score(count(gold, pred), bootstrap=300, seed=5)
+    order = np.random.default_rng(0).permutation(len(gold))
+    shuffled = [gold[i] for i in order]
+    assert score(count(shuffled, pred), bootstrap=300, seed=5) == whole
+    parts = [count(shuffled[i:i + 7], pred) for i in range(0, len(gold), 7)]
+    assert score(merge(parts[::-1]), bootstrap=300, seed=5) == whole
+
+
+def test_few_units_warn_with_the_number_of_distinct_resamples():
+    gold, pred = corpus(n_docs=2)
+    report = score_documents(gold, pred, bootstrap=50)
+    assert report["counts"]["bootstrap"]["units"] == 2
+    assert "only 2 documents to resample: the bootstrap has 3 distinct resamples" in report["counts"]["bootstrap"]["warning"]
+    assert score_documents(*corpus(n_docs=10), bootstrap=50)["counts"]["bootstrap"]["warning"] is None
+
+
+def test_finer_units_keep_the_scores_and_count_the_units():
+    gold, pred = corpus(n_docs=3)
+    for doc in gold:  # three sentences of five characters: "ABCD。", one paragraph per sentence pair
+        doc["text"] = doc["text"][:4] + "。" + doc["text"][5:9] + "。\n" + doc["text"][10:]
+    by_doc, by_sentence = (score_documents(gold, pred, bootstrap=100, unit=u) for u in ("document", "sentence"))
+    by_paragraph = score_documents(gold, pred, bootstrap=100, unit="paragraph")
+    for report in (by_sentence, by_paragraph):
+        assert report["ner"] == json_roundtrip(report)["ner"]
+        assert {k: v for k, v in report["ner"]["strict"]["micro"].items() if k != "ci"} == \
+            {k: v for k, v in by_doc["ner"]["strict"]["micro"].items() if k != "ci"}
+    assert by_sentence["counts"]["bootstrap"]["units"] == 3 * 3 and by_paragraph["counts"]["bootstrap"]["units"] == 3 * 2
+    rows = count(gold, pred, "sentence").dense()
+    assert (rows.sum(0) == count(gold, pred).dense().sum(0)).all() and (rows.reshape(9, -1).sum(1) > 0).sum() > 3
+
+
+def json_roundtrip(obj):
+    return json.loads(json.dumps(obj))
 
 
 def test_paired_comparison():
@@ -64,3 +113,19 @@ def test_paired_comparison():
     same = compare(gold, pred, pred, 200, seed=1)["metrics"]["ner.strict.micro.f1"]
     assert same["delta"] == 0 and same["p_value"] == 1.0
     assert compare(gold, pred, perfect, 500, seed=1) == result
+
+
+def test_exact_sign_flip_test_enumerates_every_assignment():
+    gold, pred = corpus(n_docs=4)
+    perfect = {d["id"]: {"id": d["id"], "entities": ents(*[(m["start"], m["end"], m["label"]) for m in d["entities"]])}
+               for d in gold}
+    result = compare(gold, pred, perfect, 200, seed=1)
+    assert result["exact_test"] == {"units_differing": 4, "assignments": 16}
+    # B is better on every document: only the observed assignment and its mirror are as extreme
+    assert result["metrics"]["ner.strict.micro.f1"]["exact_p_value"] == 2 / 16
+    assert "only 4 documents" in result["warning"]
+    assert compare(gold, pred, pred, 50, seed=1)["metrics"]["ner.strict.micro.f1"]["exact_p_value"] == 1.0
+    many, many_pred = corpus(n_docs=40)
+    assert compare(many, many_pred, {**many_pred, **perfect}, 50, seed=1)["exact_test"] == \
+        {"units_differing": 4, "assignments": 16}  # only the documents where the systems differ are flipped
+    assert compare(many, many_pred, {}, 50, seed=1)["exact_test"] is None  # 2^40 assignments: not enumerated

@@ -1,0 +1,53 @@
+"""Scoring files as a stream: memory holds the parsed predictions and the sparse count rows, never the
+gold corpus. Gold documents are read in chunks; each chunk takes its documents' predictions from the
+index of prediction lines (several files, any order), is counted, and is dropped."""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+from gaiko.eval.metrics import Counts, count, merge
+from gaiko.eval.predictions import PredictionIndex, Problem
+from gaiko.io import GaikoError
+
+CHUNK = 2048  # gold documents counted at once
+
+
+def prediction_paths(values: Iterable[str | Path]) -> list[Path]:
+    """Prediction files from command-line values: each a path or a glob pattern (matches sorted)."""
+    paths = []
+    for value in map(str, values):
+        if glob.has_magic(value) and not Path(value).exists():
+            matches = sorted(glob.glob(value))
+            if not matches:
+                raise GaikoError(f"no file matches {value!r}")
+            paths += map(Path, matches)
+        else:
+            paths.append(Path(value))
+    if len(set(paths)) < len(paths):
+        raise GaikoError(f"a predictions file is given twice: {', '.join(sorted({str(p) for p in paths if paths.count(p) > 1}))}")
+    return paths
+
+
+def count_stream(gold: Iterable[dict], index: PredictionIndex, unit: str = "document") -> tuple[Counts, list[Problem]]:
+    """Counts of the indexed predictions against a stream of gold documents, and every problem."""
+    docs, parts = iter(gold), []
+    while chunk := list(islice(docs, CHUNK)):
+        predictions = {doc["id"]: p for doc in chunk if (p := index.take(doc)) is not None}
+        parts.append(count(chunk, predictions, unit))
+    if not parts:
+        parts.append(count([], {}, unit))
+    return merge(parts), index.finish()
+
+
+def gold_stream(gold_file: Path | None, split: str) -> Iterator[dict]:
+    if gold_file is not None:
+        from gaiko.documents import iter_documents
+
+        return iter_documents(gold_file)
+    from gaiko.build import load_split
+
+    return iter(load_split(split))
