@@ -4,25 +4,18 @@ Triggers: candidates are occurrences of the trigger lexicon (and, once trained, 
 of the training split) that do not overlap an entity mention; a logistic regression over the surface
 and its character context decides the PLOVER type or "no event" for the surfaces it met in training
 (a lexicon word it never met keeps its lexicon type). Realis: a cue after the trigger (予定, 見込み,
-可能性, negation, 〜たい, …) in the same sentence makes it OTHER, else ACTUAL. Arguments: within the
-trigger's sentence, before the trigger, the nearest chain of mentions whose phrase ends with が/は is
-the actor, with と/に/を the recipient, a place with で the place; a chain right before the trigger
-(露朝|首脳会談, ラブロフ外相|の|訪朝) is the actor, or the host of a visit (北朝鮮|訪問: recipient and
-place); without an actor in the sentence, the last が/は participant of the text is; the nearest
-DATE/TIME is the time.
+可能性, negation, 〜たい, …) in the same sentence makes it OTHER, else ACTUAL. Arguments: the linker
+(`gaiko.baselines.linker`), which applies the guidelines' argument rules to the system's own mentions.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
-from typing import NamedTuple
 
-from gaiko import schema
 from gaiko.baselines.common import Span, char_class, require_annotations
+from gaiko.baselines.linker import Linker
 from gaiko.baselines.rules import TRIGGER_REGEX, TRIGGER_TYPE, alternation
-from gaiko.build import sentences
 
 NO_EVENT = "NONE"
 CLASSIFIER_PARAMS = {"C": 2.0, "class_weight": "balanced"}
@@ -31,98 +24,20 @@ REALIS_OTHER_CUES = ("予定", "見込", "見られ", "見通し", "可能性", 
                      "ず", "だろう", "方針", "意向", "計画", "目指", "ものと", "否定", "示唆")
 CUE_WINDOW = 12  # characters after the trigger searched for a cue
 _REALIS_CUE = re.compile(alternation(REALIS_OTHER_CUES))
-# The particle that ends an argument's phrase → its role (checked against schema.ROLE_ENTITY_TYPES).
-PARTICLE_ROLE: dict[str, str] = {"が": "actor", "は": "actor", "と": "recipient", "に": "recipient",
-                                 "を": "recipient", "で": "place"}
-HONORIFICS = ("氏", "さん", "同志", "ら")
-VISIT_TRIGGERS = frozenset(("訪問", "訪朝", "訪露", "訪中", "訪米", "訪日", "訪韓"))  # the host is recipient and place
-# Within a chain of adjacent mentions (ロシア|大統領|ウラジーミル・プーチン), who takes the role.
-CHAIN_HEAD_ORDER = ("PERSON", "ORG", "GPE", "LOC", "FAC")
 
 
 def realis(text: str, end: int, sentence_end: int) -> str:
     return "OTHER" if _REALIS_CUE.search(text, end, min(sentence_end, end + CUE_WINDOW)) else "ACTUAL"
 
 
-class Chain(NamedTuple):
-    heads: tuple[Span, ...]  # the role-bearing mentions (露|朝 → both; ロシア|大統領|プーチン → プーチン)
-    end: int  # where the chain ends, honorific included
-    particle: str  # the character after it
-
-
-def _chains(text: str, spans: list[Span]) -> list[Chain]:
-    """Chains of adjacent mentions that contain a participant, in text order."""
-    out, i = [], 0
-    while i < len(spans):
-        j = i
-        while j + 1 < len(spans) and spans[j + 1][0] == spans[j][1]:
-            j += 1
-        chain, end = spans[i:j + 1], spans[j][1]
-        for honorific in HONORIFICS:
-            if text.startswith(honorific, end):
-                end += len(honorific)
-                break
-        label = next((lab for lab in CHAIN_HEAD_ORDER if any(s[2] == lab for s in chain)), None)
-        if label:
-            out.append(Chain(tuple(s for s in chain if s[2] == label), end, text[end:end + 1]))
-        i = j + 1
-    return out
-
-
-def _role(chain: Chain, trigger: tuple[int, int], text: str) -> str | None:
-    """The role a chain's particle gives it; a chain right before the trigger (露朝|首脳会談, X|の|訪朝)
-    is its actor, or for a visit the host (recipient)."""
-    adjacent = chain.end == trigger[0] or (chain.particle == "の" and chain.end + 1 == trigger[0])
-    if adjacent:
-        return "recipient" if text[trigger[0]:trigger[1]] in VISIT_TRIGGERS and chain.end == trigger[0] else "actor"
-    return PARTICLE_ROLE.get(chain.particle)
-
-
-def arguments(text: str, spans: list[Span], trigger: tuple[int, int], sentence: tuple[int, int],
-              topic: tuple[Span, ...] = ()) -> list[dict]:
-    """Arguments of one trigger from the mentions of its sentence (see the module docstring); `topic`
-    (the last actor marked by は/が earlier in the document) is the actor when the sentence names none."""
-    inside = [s for s in spans if sentence[0] <= s[0] and s[1] <= sentence[1]]
-    before = [s for s in inside if s[1] <= trigger[0]]
-    args, filled = [], set()
-    for chain in reversed(_chains(text, before)):  # nearest first
-        role = _role(chain, trigger, text)
-        if role and role not in filled and chain.heads[0][2] in schema.ROLE_ENTITY_TYPES[role]:
-            filled.add(role)
-            args += [{"role": role, "start": s, "end": e} for s, e, _ in chain.heads]
-            if role == "recipient" and text[trigger[0]:trigger[1]] in VISIT_TRIGGERS \
-                    and chain.heads[0][2] in schema.ROLE_ENTITY_TYPES["place"] and "place" not in filled:
-                filled.add("place")
-                args += [{"role": "place", "start": s, "end": e} for s, e, _ in chain.heads]
-    if "actor" not in filled:
-        args += [{"role": "actor", "start": s, "end": e} for s, e, _ in topic]
-    times = [s for s in inside if s[2] in schema.ROLE_ENTITY_TYPES["time"]]
-    if times:
-        nearest = min(times, key=lambda s: (s[0] >= trigger[1], abs(s[0] - trigger[0])))
-        args.append({"role": "time", "start": nearest[0], "end": nearest[1]})
-    return args
-
-
-def topics(text: str, spans: list[Span]) -> list[tuple[int, tuple[Span, ...]]]:
-    """(position, actors) of every participant chain marked as subject or topic (が/は), in text order."""
-    return [(c.end, c.heads) for c in _chains(text, spans)
-            if PARTICLE_ROLE.get(c.particle) == "actor" and c.heads[0][2] in schema.ROLE_ENTITY_TYPES["actor"]]
-
-
 def build_events(text: str, spans: list[Span], triggers: list[tuple[int, int, str]]) -> list[dict]:
-    """Event records for typed triggers: realis from cues, arguments from the mentions `spans`."""
-    bounds = sentences(text) or [(0, len(text))]
-    starts = [s for s, _ in bounds]
-    marked = topics(text, spans)
-    marked_at = [position for position, _ in marked]
+    """Event records for typed triggers: realis from cues, arguments from the mentions `spans` (the linker)."""
+    linker = Linker(text, spans)
     events = []
-    for start, end, etype in triggers:
-        sentence = bounds[max(bisect_right(starts, start) - 1, 0)]
-        k = bisect_right(marked_at, sentence[0]) - 1  # the last topic before this sentence
-        topic = marked[k][1] if k >= 0 else ()
-        events.append({"type": etype, "realis": realis(text, end, sentence[1]),
-                       "trigger": {"start": start, "end": end},
-                       "arguments": arguments(text, spans, (start, end), sentence, topic)})
+    for start, end, etype in sorted(triggers):  # in reading order: the linker carries a paragraph's frame
+        mode = realis(text, end, linker.sentence(start)[1])
+        events.append({"type": etype, "realis": mode, "trigger": {"start": start, "end": end},
+                       "arguments": linker.arguments((start, end), etype, mode)})
     return events
 
 

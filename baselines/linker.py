@@ -1,0 +1,217 @@
+"""Event-argument linker: the argument rules of the annotation guidelines (§3 Arguments) over a system's
+own mentions and triggers.
+
+Participants are read from chains of mentions (adjacent, or joined by ・: ロシア|大統領|プーチン, 北朝鮮・ロシア),
+with the particle after the chain (honorifics and designators such as 氏, 首脳, 側 skipped):
+- が/は/も mark the actor; 「AとBが」 makes both actors (coordination), 「AはBと」 makes B the recipient;
+  と/に/を/へ mark the recipient; で marks the place.
+- a chain right before the trigger (露朝|首脳会談, X|の|訪問) is the actor, except for visits and
+  attacks, where it is the host or the attacked country: recipient and place (北朝鮮|訪問, ウクライナ|侵攻).
+- visits and arrivals: the visitor is actor, the host country recipient, the most specific location
+  named the place (北朝鮮の平壌に到着 → recipient 北朝鮮, place 平壌); hosting verbs (迎え, 接見, 案内,
+  招待): the host is actor and the guest recipient, also when the host is named with と
+  (AはBとの接見で → actor B, recipient A).
+- elided participants: without an actor in the sentence, the actors of the previous event of the same
+  paragraph, else the last subject or topic (が/は) of the document; an argument taken from an earlier
+  sentence points to the nearest earlier mention of that entity (プーチン after ウラジーミル・プーチン).
+- time and place are the event's own: the nearest DATE/TIME before the trigger in its sentence (a date
+  measuring an interval, 24年ぶり or 2019年以来, is not one), else those of the previous event of the same
+  paragraph (sub-acts of one reported meeting); never carried across paragraphs.
+- in a headline, whose participants are often named only after the trigger, chains after it count too.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import NamedTuple
+
+from gaiko import schema
+from gaiko.baselines.common import Span
+from gaiko.build import sentences
+
+TOPIC = True
+# Words between a chain and its particle that do not change who acts: honorifics and designators.
+SKIPPED_AFTER_CHAIN = ("同志", "首脳", "両国", "当局", "政府", "氏", "さん", "ら", "側")
+SUBJECT_PARTICLES = ("が", "は")
+PARTICLE_ROLE: dict[str, str] = {"と": "recipient", "に": "recipient", "を": "recipient", "へ": "recipient",
+                                 "で": "place"}
+VISITS = frozenset(("訪問", "訪朝", "訪露", "訪中", "訪米", "訪日", "訪韓", "到着", "訪れ", "入り"))
+HOSTING = frozenset(("迎え", "出迎え", "接見", "案内", "招待"))
+INTERVAL_AFTER = ("以来", "以降", "ぶり", "から", "まで")  # 2019年以来: measures an interval, not the event's time
+FRAME_TYPES = frozenset(("CONSULT",))  # events whose time and place their paragraph's next events share
+CHAIN_HEAD_ORDER = ("PERSON", "ORG", "GPE", "LOC", "FAC")
+PARTICIPANT = schema.ROLE_ENTITY_TYPES["actor"]
+PLACE = schema.ROLE_ENTITY_TYPES["place"]
+TIME = schema.ROLE_ENTITY_TYPES["time"]
+
+
+class Chain(NamedTuple):
+    mentions: tuple[Span, ...]
+    heads: tuple[Span, ...]  # who takes the role: the PERSON of ロシア|大統領|プーチン, both of 北朝鮮・ロシア
+    end: int  # after skipped honorifics and designators
+    particle: str  # the character after that
+
+
+def chains(text: str, spans: list[Span]) -> list[Chain]:
+    """Chains of adjacent (or ・-joined) mentions, in text order; a reading in brackets after a mention
+    (平壌(ピョンヤン)) is passed over, so that the particle after it counts."""
+    out, i = [], 0
+    while i < len(spans):
+        group, end, j = [spans[i]], spans[i][1], i + 1
+        while j < len(spans):
+            gap, nxt = text[end:spans[j][0]], spans[j]
+            if gap in ("(", "（") and text[nxt[1]:nxt[1] + 1] in (")", "）"):
+                end, j = nxt[1] + 1, j + 1  # a gloss: not a participant of its own
+            elif gap == "" or (gap == "・" and nxt[2] == group[-1][2]):
+                group.append(nxt)
+                end, j = nxt[1], j + 1
+            else:
+                break
+        group = tuple(group)
+        skipped = True
+        while skipped:
+            skipped = False
+            for word in SKIPPED_AFTER_CHAIN:
+                if text.startswith(word, end):
+                    end, skipped = end + len(word), True
+                    break
+        label = next((lab for lab in CHAIN_HEAD_ORDER if any(s[2] == lab for s in group)), None)
+        heads = tuple(s for s in group if s[2] == label) if label else ()
+        out.append(Chain(group, heads, end, text[end:end + 1]))
+        i = j
+    return out
+
+
+def same_entity(a: str, b: str) -> bool:
+    """Surface aliases of one entity without ids: equal, or one is the other's last ・-part or first character
+    (プーチン / ウラジーミル・プーチン, 金 / 金正恩)."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return long_.split("・")[-1] == short or ("・" not in long_ and len(short) == 1 and long_.startswith(short))
+
+
+class Frame(NamedTuple):
+    paragraph: int
+    type: str
+    realis: str  # a planned event does not share the time and place of an actual meeting
+    actors: tuple[Span, ...]
+    place: tuple[Span, ...]
+    time: tuple[Span, ...]
+
+
+class Linker:
+    """Arguments for the triggers of one document (see the module docstring)."""
+
+    def __init__(self, text: str, spans: list[Span]):
+        self.text, self.spans = text, sorted(spans)
+        self.sentences = sentences(text, inside_quotes=True) or [(0, len(text))]
+        self.starts = [s for s, _ in self.sentences]
+        self.chains = chains(text, self.spans)
+        self.headline_end = text.find("\n") if "\n" in text else len(text)
+        self.topics = [(c.end, c.heads) for c in self.chains
+                       if c.particle in SUBJECT_PARTICLES and c.heads and c.heads[0][2] in PARTICIPANT]
+        self.frame: Frame | None = None
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        return self.sentences[max(bisect_right(self.starts, position) - 1, 0)]
+
+    def paragraph(self, position: int) -> int:
+        return self.text.count("\n", 0, position)
+
+    def nearest_mention(self, head: Span, before: int) -> Span:
+        """The nearest mention of the same entity before `before` (the guidelines' pointer for elided
+        participants), else `head` itself."""
+        same = [s for s in self.spans if s[1] <= before and s[2] == head[2]
+                and same_entity(self.text[s[0]:s[1]], self.text[head[0]:head[1]])]
+        return max(same) if same else head
+
+    def roles(self, trigger: tuple[int, int], sentence: tuple[int, int], etype: str) -> dict[str, list[Span]]:
+        word = self.text[trigger[0]:trigger[1]]
+        visit, attack, hosting = word in VISITS, etype == "ASSAULT", word in HOSTING
+        found: dict[str, list[Span]] = {}
+        before = [c for c in self.chains if sentence[0] <= c.mentions[0][0] and c.mentions[-1][1] <= trigger[0]]
+        no_subject = not any(c.particle in SUBJECT_PARTICLES for c in before)
+        if trigger[1] <= self.headline_end and no_subject:
+            before += [c for c in self.chains if trigger[1] <= c.mentions[0][0] and c.mentions[-1][1] <= sentence[1]]
+        actor_chains: set[int] = set()
+        hosted = False  # AはBとの接見で: the host B is the actor, the guest A the recipient
+        for k in range(len(before) - 1, -1, -1):  # nearest first
+            chain = before[k]
+            if not chain.heads:
+                continue
+            label, heads = chain.heads[0][2], list(chain.heads)
+            following = before[k + 1] if k + 1 < len(before) else None
+            role, touches = None, trigger[0] in (chain.mentions[-1][1], chain.end)
+            if touches and (visit or attack):
+                role = "recipient"  # the host of a visit, the attacked country
+            elif touches or (chain.particle == "の" and chain.end + 1 == trigger[0]):
+                role = "actor"  # 露朝|首脳会談, ラブロフ外相|の|訪朝
+            elif hosting and chain.particle == "と" and "actor" not in found:
+                role, hosted = "actor", True
+            elif chain.particle in SUBJECT_PARTICLES or (no_subject and chain.particle == "、"):
+                role = "recipient" if hosted else "actor"  # a line without は/が: 金正恩とプーチン、19日に首脳会談
+            elif chain.particle == "と" and k + 1 in actor_chains and chain.end + 1 == following.mentions[0][0]:
+                role = "actor"  # 「AとBが」: A is coordinated with the actor B
+            elif chain.particle == "の" and visit and following and following.end == trigger[0]:
+                role = "actor"  # X の Y 訪問: the visitor X
+            elif chain.particle in PARTICLE_ROLE:
+                role = PARTICLE_ROLE[chain.particle]
+            if role in ("actor", "recipient") and label not in PARTICIPANT:
+                role = "place" if role == "recipient" or visit or attack else None
+            if role is None or (role == "place" and label not in PLACE):
+                continue
+            if role in found and not (role == "actor" and k + 1 in actor_chains):
+                continue
+            if role == "actor":
+                actor_chains.add(k)
+            if role == "recipient" and (visit or attack) and label in PLACE:
+                found.setdefault("place", heads)
+                country = before[k - 1] if k else None
+                if country and country.particle == "の" and country.end + 1 == chain.mentions[0][0] and \
+                        country.heads and country.heads[0][2] == "GPE" and label in PARTICIPANT:
+                    heads = list(country.heads)  # 北朝鮮の平壌に到着: the country hosts, the city is the place
+            found.setdefault(role, []).extend(heads)
+        return found
+
+    def times(self, trigger: tuple[int, int], sentence: tuple[int, int]) -> list[Span]:
+        """The nearest run of adjacent DATE/TIME mentions before the trigger in its sentence (水曜日|早朝)."""
+        candidates = [s for s in self.spans if s[2] in TIME and sentence[0] <= s[0] and s[1] <= trigger[0]
+                      and not self.text.startswith(INTERVAL_AFTER, s[1]) and not self.text[s[0]:s[1]].endswith("ぶり")]
+        if not candidates:
+            return []
+        run = [candidates[-1]]
+        for s in reversed(candidates[:-1]):
+            if s[1] != run[0][0]:
+                break
+            run.insert(0, s)
+        return run
+
+    def arguments(self, trigger: tuple[int, int], etype: str, realis: str) -> list[dict]:
+        """The arguments of one trigger; call in reading order (the paragraph's frame carries over)."""
+        sentence, paragraph = self.sentence(trigger[0]), self.paragraph(trigger[0])
+        found = self.roles(trigger, sentence, etype)
+        frame = self.frame if self.frame and self.frame.paragraph == paragraph else None
+        if "actor" not in found:
+            if frame and frame.actors:
+                found["actor"] = list(frame.actors)
+            elif TOPIC:
+                k = bisect_right([p for p, _ in self.topics], sentence[0]) - 1
+                if k >= 0:
+                    found["actor"] = list(self.topics[k][1])
+            found["actor"] = [self.nearest_mention(h, trigger[0]) if h[1] <= sentence[0] else h
+                              for h in found.get("actor", [])]
+        setting = frame if frame and frame.type in FRAME_TYPES and frame.realis == realis else None
+        time = self.times(trigger, sentence) or (list(setting.time) if setting else [])
+        if "place" not in found and setting and setting.place:
+            found["place"] = list(setting.place)
+        if time:
+            found["time"] = time
+        self.frame = Frame(paragraph, etype, realis, tuple(found.get("actor", ())), tuple(found.get("place", ())), tuple(time))
+        out, seen = [], set()
+        for role in schema.ROLE_NAMES:
+            for s, e, label in sorted(found.get(role, [])):
+                if label in schema.ROLE_ENTITY_TYPES[role] and (role, s, e) not in seen:
+                    seen.add((role, s, e))
+                    out.append({"role": role, "start": s, "end": e})
+        return out
