@@ -332,6 +332,10 @@ def _mount_args(submission: Path, code: Path, readonly: list[Path], hidden: list
         args += ["--ro-bind-try", f, f]
     for path in dict.fromkeys(readonly):
         args += ["--ro-bind", str(path), str(path)]
+    mounted = [Path(p) for p in (*SYSTEM_DIRS, *readonly)]
+    # Only a path inside a mounted folder needs covering, and only the outermost of nested ones.
+    hidden = [p for p in hidden if any(p.is_relative_to(m) for m in mounted)]
+    hidden = [p for p in dict.fromkeys(hidden) if not any(p != h and p.is_relative_to(h) for h in hidden)]
     for path in hidden:
         if path.is_dir():
             args += ["--tmpfs", str(path), "--remount-ro", str(path)]

@@ -201,11 +201,13 @@ def main(argv: list[str] | None = None) -> int:
         folders = [f for f in folders if not args.only or f.name in args.only]
         outcomes = []
         for folder in folders:
+            outcome = None
             try:
                 outcome = score_submission(folder, gold_docs, args.reports, [args.gold] if args.gold else [])
                 check_expected(outcome, folder, args.update)
             except GaikoError as e:  # this submission fails; the others are still scored
-                outcome = Outcome(folder.name, "error", "error", [f"error: {e}"])
+                outcome = outcome or Outcome(folder.name, "error", "error")
+                outcome.failures.append(f"error: {e}")
             outcomes.append(outcome)
             verdict = "FAIL" if outcome.failures else "pass"
             print(f"{outcome.name}: {verdict}", *(f"  {line}" for line in outcome.failures + outcome.notes), sep="\n")

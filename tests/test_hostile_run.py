@@ -21,17 +21,17 @@ pytestmark = [pytest.mark.sandbox,
 
 HOSTILE = Path(__file__).parent / "hostile"
 GOLD = HOSTILE / "predictions" / "gold.jsonl"
-LIMITS = ("--timeout", "2", "--memory", "512", "--max-output", "1", "--processes", "16")
+LIMITS = ("--timeout", "5", "--memory", "512", "--max-output", "1", "--processes", "16")
 
 # extractor → (status in the run record, part of its message, documents scored or None when not scored)
 OUTCOMES = {
     "read_gold.py": ("ok", "predictions for 2 of 2 documents", 2),
     "write_files.py": ("invalid_output", "first: line 1: empty: no prediction line at all", 0),  # prints nothing
     "exit_nonzero.py": ("nonzero_exit", "exited with code 7: fatal: model file weights.bin not found", None),
-    "loop_forever.py": ("timeout", "killed after the 2.0 s wall-time limit", None),
+    "loop_forever.py": ("timeout", "killed after the 5.0 s wall-time limit", None),
     "allocate.py": ("memory_exceeded", "ran out of memory (limit 512 MB)", None),
     "print_1gb.py": ("output_too_large", "killed after writing more than the 1.0 MB output limit", None),
-    "fork_bomb.py": ("timeout", "killed after the 2.0 s wall-time limit", None),
+    "fork_bomb.py": ("timeout", "killed after the 5.0 s wall-time limit", None),
 }
 
 
