@@ -29,6 +29,10 @@ ERROR_KINDS = ("correct", "missed", "spurious", "wrong_type", "wrong_boundary", 
                "wrong_role")
 COLORS = {t.name: t.color for t in (*schema.ENTITY_TYPES, *schema.EVENT_TYPES)}
 CONTEXT = 12  # characters of text shown on each side of a trigger or argument in the tables
+# What one page shows in full: a page costs about 120 bytes per character of text (every span on every
+# side, the tables), so beyond this it grows past what a browser opens quickly (20,000 synthetic documents
+# made a 50 MB page). The summary and errors.tsv still cover every document.
+MAX_DOCUMENTS, MAX_CHARACTERS = 300, 30_000
 
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                    autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
@@ -311,13 +315,32 @@ def _finding_attrs(marks: list[dict], layer: str, el: Element) -> dict[str, str]
             "data-status": "open" if any(m["status"] == "open" for m in hits) else "allowed"}
 
 
-def _error_tables(page: _Page, systems: list[tuple[str, str, list[dict]]]) -> list[dict]:
-    """Every errors.tsv row of each system, with its line number and the elements that show it."""
+def shown_documents(docs: list[dict]) -> list[dict]:
+    """The documents a page shows: the first ones, up to MAX_DOCUMENTS and MAX_CHARACTERS (at least one)."""
+    shown, total = [], 0
+    for doc in docs:
+        total += len(doc["text"])
+        if shown and (total > MAX_CHARACTERS or len(shown) == MAX_DOCUMENTS):
+            break
+        shown.append(doc)
+    return shown
+
+
+def _omitted(docs: list[dict], shown: list[dict]) -> dict | None:
+    if len(shown) == len(docs):
+        return None
+    return {"shown": len(shown), "total": len(docs), "documents": MAX_DOCUMENTS, "characters": MAX_CHARACTERS}
+
+
+def _error_tables(page: _Page, shown: list[dict], systems: list[tuple[str, str, list[dict]]]) -> list[dict]:
+    """The errors.tsv rows of the shown documents for each system, with their line numbers and the elements
+    that show them, and how many rows (of other documents) are only in the file."""
+    ids = {doc["id"] for doc in shown}
     tables = []
     for system, errors_file, errors in systems:
         rows = [{**row, "line": line, "row_id": _row_id(system, line), "targets": " ".join(page.by_line[(system, line)])}
-                for line, row in enumerate(errors, start=2)]
-        tables.append({"system": system, "file": errors_file, "rows": rows})
+                for line, row in enumerate(errors, start=2) if row["document"] in ids]
+        tables.append({"system": system, "file": errors_file, "rows": rows, "omitted": len(errors) - len(rows)})
     return tables
 
 
@@ -350,15 +373,16 @@ def score_page(gold_docs: list[dict], predictions_by_id: dict[str, dict], report
 
     gold = Side("gold", None, "gold")
     pred = Side("pred", "", "predicted", "errors.tsv", _statuses(errors))
-    views, page = build_documents(gold_docs, [{d["id"]: d for d in gold_docs}, predictions_by_id], [gold, pred])
+    shown = shown_documents(gold_docs)
+    views, page = build_documents(shown, [{d["id"]: d for d in shown}, predictions_by_id], [gold, pred])
 
     def render(folder: Path) -> str:
         plots = [(name, _png(folder / name)) for name, *_ in PER_TYPE_PLOTS] + \
                 [("ner_type_confusion.png", _png(folder / "ner_type_confusion.png"))]
         return _render(page, mode="score", title=title, summary=_summary(report), realis=report["realis"],
                        counts=_counts_sentence(report), plots=plots, documents=views, systems=[""],
-                       error_tables=_error_tables(page, [("", "errors.tsv", errors)]),
-                       filters=_filters(views, kinds=True), report_json=None)
+                       error_tables=_error_tables(page, shown, [("", "errors.tsv", errors)]),
+                       filters=_filters(views, kinds=True), omitted=_omitted(gold_docs, shown))
     return render
 
 
@@ -369,12 +393,13 @@ def comparison_page(gold_docs: list[dict], a: tuple[str, dict, list[dict]], b: t
     sides = [Side("gold", None, "gold")]
     for system, (name, _, errors) in zip("ab", (a, b)):
         sides.append(Side("pred", system, f"{system.upper()}: {name}", f"errors_{system}.tsv", _statuses(errors)))
-    views, page = build_documents(gold_docs, [{d["id"]: d for d in gold_docs}, a[1], b[1]], sides)
+    shown = shown_documents(gold_docs)
+    views, page = build_documents(shown, [{d["id"]: d for d in shown}, a[1], b[1]], sides)
     metrics = [{"metric": metric, **r} for metric, r in result["metrics"].items()]
     return _render(page, mode="compare", title="Comparison", comparison=metrics, result=result, names=(a[0], b[0]),
                    documents=views, systems=["a", "b"],
-                   error_tables=_error_tables(page, [(s, f"errors_{s}.tsv", x[2]) for s, x in zip("ab", (a, b))]),
-                   filters=_filters(views, kinds=True), plots=[])
+                   error_tables=_error_tables(page, shown, [(s, f"errors_{s}.tsv", x[2]) for s, x in zip("ab", (a, b))]),
+                   filters=_filters(views, kinds=True), plots=[], omitted=_omitted(gold_docs, shown))
 
 
 def write_comparison(out_dir: Path, gold_docs: list[dict], a: tuple[str, dict], b: tuple[str, dict],
@@ -472,14 +497,15 @@ def show_page(docs: list[dict], records: dict[str, dict] | None, heading: str,
     """The gold viewer: each document's mentions (with entity ids), events and arguments, its statistics and
     the check findings in place; with `records` (predictions by id) that file's spans instead of the gold."""
     side = Side("gold" if records is None else "pred", None, heading)
-    shown = {d["id"]: d for d in docs} if records is None else records
-    for doc in docs:
+    shown = shown_documents(docs)
+    by_id = {d["id"]: d for d in shown} if records is None else records
+    for doc in shown:
         _flat_text_marks((findings or {}).get(doc["id"], []), doc)
-    views, page = build_documents(docs, [shown], [side], findings)
-    for view, doc in zip(views, docs):
-        view["stats"] = document_stats({"text": doc["text"], **(shown.get(doc["id"]) or {})})
+    views, page = build_documents(shown, [by_id], [side], findings)
+    for view, doc in zip(views, shown):
+        view["stats"] = document_stats({"text": doc["text"], **(by_id.get(doc["id"]) or {})})
         for mark in view["findings"]:
             if mark["place"] == "text":
                 mark["targets"].append(mark["id"])
     return _render(page, mode="show", title=f"gaiko: {heading}", documents=views, systems=[], error_tables=[],
-                   filters=_filters(views, kinds=False), plots=[])
+                   filters=_filters(views, kinds=False), plots=[], omitted=_omitted(docs, shown))

@@ -260,6 +260,27 @@ def test_score_page_of_the_lexicon_submission_on_the_test_split(browser, tmp_pat
     page.close()
 
 
+def test_a_large_corpus_page_shows_its_first_documents_and_says_so(browser, files, tmp_path, monkeypatch):
+    from gaiko.eval import html
+
+    gold, a, _, _ = files
+    monkeypatch.setattr(html, "MAX_CHARACTERS", len(TEXT_1) + 1)  # room for d1 only
+    out = score_to(tmp_path / "report", ["--gold", str(gold)], a)
+    errors = read_errors(out / "errors.tsv")
+    page = Opened(browser, out / "report.html")
+    spans = page.spans()
+    assert {s["doc"] for s in spans} == {"d1"}
+    assert_links(spans, errors)
+    shown = Counter((s["layer"], s["side"], s["error"], s["label"]) for s in spans if s["error"] != "correct")
+    assert shown == error_counter([r for r in errors if r["document"] == "d1"])
+    assert "shows the first 1 of 3 documents" in page.page.inner_text("p.omitted")
+    others = sum(r["document"] != "d1" for r in errors)
+    assert f"{others} more, of documents not shown, only in the file" in page.page.text_content("h2 >> nth=-1")
+    assert page.page.locator("table.errors tr.f").count() == len(errors) - others
+    page.assert_quiet()
+    page.close()
+
+
 def test_compare_page_shows_both_systems_and_where_they_differ(browser, files, tmp_path, capsys):
     gold, a, b, _ = files
     out = tmp_path / "cmp"
