@@ -268,7 +268,10 @@ def copy_submission(source: Path, target: Path, excluded: set[Path],
     def skip(path: Path, reason: str) -> None:
         copied.skipped.append({"path": str(path.relative_to(source)), "reason": reason})
 
-    for root, dirs, files in os.walk(source):
+    def unreadable(error: OSError):
+        raise GaikoError(f"cannot read: {error.strerror}", error.filename)
+
+    for root, dirs, files in os.walk(source, onerror=unreadable):
         root_path = Path(root)
         out_root = target / root_path.relative_to(source)
         for name in sorted(dirs):
