@@ -114,13 +114,14 @@ def _warn(verb: str, warning: str | None) -> None:
 
 def validate_command(args: argparse.Namespace) -> int:
     from gaiko.eval.predictions import PredictionIndex
-    from gaiko.eval.stream import gold_stream, prediction_paths
+    from gaiko.eval.stream import gold_stream, paused_gc, prediction_paths
 
     paths = prediction_paths(args.pred)
-    index = PredictionIndex.from_files(paths)
-    for doc in gold_stream(args.gold, args.split):
-        index.take(doc)
-    problems = index.finish()
+    with paused_gc():
+        index = PredictionIndex.from_files(paths)
+        for doc in gold_stream(args.gold, args.split):
+            index.take(doc)
+        problems = index.finish()
     for problem in problems:
         print(problem.format(paths[0]))
     name = paths[0] if len(paths) == 1 else f"{len(paths)} files"
@@ -132,7 +133,7 @@ def score_command(args: argparse.Namespace) -> int:
     from gaiko.eval.metrics import evaluate, score
     from gaiko.eval.predictions import PredictionIndex
     from gaiko.eval.report import format_table, metric_value, write_report
-    from gaiko.eval.stream import count_stream, gold_stream, prediction_paths
+    from gaiko.eval.stream import count_stream, gold_stream, paused_gc, prediction_paths
 
     paths = prediction_paths(args.pred)
     if args.out:  # the error listing, plots and page need every document: scored in memory
@@ -142,8 +143,9 @@ def score_command(args: argparse.Namespace) -> int:
                               unit=args.resample_unit)
         report = evaluation.report
     else:  # only counts: gold read as a stream, no error listing
-        counts, problems = count_stream(gold_stream(args.gold, args.split), PredictionIndex.from_files(paths),
-                                        args.resample_unit)
+        with paused_gc():
+            counts, problems = count_stream(gold_stream(args.gold, args.split), PredictionIndex.from_files(paths),
+                                            args.resample_unit)
         _refuse(problems, paths, args.drop_invalid)
         report = score(counts, args.bootstrap, args.seed, problems)
     _warn("score", (report["counts"]["bootstrap"] or {}).get("warning"))

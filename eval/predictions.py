@@ -211,34 +211,34 @@ def _line_rejected(record: Any) -> tuple[tuple[str, int], ...]:
 # ---------------------------------------------------------------------------------------------
 # The typed fast path
 
-class _Span(msgspec.Struct, forbid_unknown_fields=True):
+class _Span(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     start: int
     end: int
     text: str | UnsetType = UNSET
 
 
-class _Entity(msgspec.Struct, forbid_unknown_fields=True):
+class _Entity(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     start: int
     end: int
     label: str
     text: str | UnsetType = UNSET
 
 
-class _Argument(msgspec.Struct, forbid_unknown_fields=True):
+class _Argument(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     role: str
     start: int
     end: int
     text: str | UnsetType = UNSET
 
 
-class _Event(msgspec.Struct, forbid_unknown_fields=True):
+class _Event(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     type: str
     trigger: _Span | UnsetType = UNSET
     realis: str | UnsetType = UNSET
     arguments: list[_Argument] | UnsetType = UNSET
 
 
-class _Line(msgspec.Struct, forbid_unknown_fields=True):
+class _Line(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     id: str
     entities: list[_Entity] | UnsetType = UNSET
     events: list[_Event] | UnsetType = UNSET

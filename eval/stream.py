@@ -4,8 +4,10 @@ index of prediction lines (several files, any order), is counted, and is dropped
 
 from __future__ import annotations
 
+import gc
 import glob
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
@@ -41,6 +43,19 @@ def count_stream(gold: Iterable[dict], index: PredictionIndex, unit: str = "docu
     if not parts:
         parts.append(count([], {}, unit))
     return merge(parts), index.finish()
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while bulk-loading: the parsed records form no cycles (they are freed
+    by reference counting), and each collection would walk every record held, which made loading 2-3x slower."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def gold_stream(gold_file: Path | None, split: str) -> Iterator[dict]:

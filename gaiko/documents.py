@@ -18,8 +18,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from gaiko import schema
-from gaiko.io import GaikoError, iter_jsonl
+from gaiko.io import GaikoError, iter_jsonl, loads, unique_keys
 
 METADATA_FIELDS = ("id", "title", "publisher", "url", "date", "date_note", "language", "source_file")
 _ENTITY_ID = re.compile(schema.ENTITY_ID_PATTERN)
@@ -113,6 +115,74 @@ def check_documents(docs: Iterable[dict], source: str | Path) -> None:
             raise GaikoError(f"document {doc.get('id')!r}: {problems[0]}{extra}", source)
 
 
+_Scalar = str | int | float | bool | None  # any JSON value but a container: its members are all counted
+
+
+class _GoldSpan(msgspec.Struct, forbid_unknown_fields=True):
+    start: _Scalar = msgspec.UNSET
+    end: _Scalar = msgspec.UNSET
+    text: _Scalar = msgspec.UNSET
+
+
+class _GoldMention(_GoldSpan, forbid_unknown_fields=True):
+    id: _Scalar = msgspec.UNSET
+    label: _Scalar = msgspec.UNSET
+    entity_id: _Scalar = msgspec.UNSET
+
+
+class _GoldArgument(msgspec.Struct, forbid_unknown_fields=True):
+    role: _Scalar = msgspec.UNSET
+    mention_id: _Scalar = msgspec.UNSET
+
+
+class _GoldEvent(msgspec.Struct, forbid_unknown_fields=True):
+    id: _Scalar = msgspec.UNSET
+    type: _Scalar = msgspec.UNSET
+    realis: _Scalar = msgspec.UNSET
+    trigger: _GoldSpan | None = msgspec.UNSET
+    arguments: list[_GoldArgument] | None = msgspec.UNSET
+
+
+class _GoldAlignment(msgspec.Struct, forbid_unknown_fields=True):
+    start: _Scalar = msgspec.UNSET
+    raw_start: _Scalar = msgspec.UNSET
+    length: _Scalar = msgspec.UNSET
+
+
+class _GoldDocument(msgspec.Struct, forbid_unknown_fields=True):
+    id: _Scalar = msgspec.UNSET
+    title: _Scalar = msgspec.UNSET
+    publisher: _Scalar = msgspec.UNSET
+    url: _Scalar = msgspec.UNSET
+    date: _Scalar = msgspec.UNSET
+    date_note: _Scalar = msgspec.UNSET
+    language: _Scalar = msgspec.UNSET
+    source_file: _Scalar = msgspec.UNSET
+    text: _Scalar = msgspec.UNSET
+    raw_alignment: list[_GoldAlignment] | None = msgspec.UNSET
+    entities: list[_GoldMention] | None = msgspec.UNSET
+    events: list[_GoldEvent] | None = msgspec.UNSET
+
+
+_DECODE_DOCUMENT = msgspec.json.Decoder(_GoldDocument).decode
+
+
+def _decode_document(line: str) -> Any:
+    """A gold line as plain objects: decoded against the document's shape in C when it has exactly
+    that shape and no duplicate key (members counted as in `gaiko.io.unique_keys`), else by `loads`."""
+    try:
+        doc = msgspec.to_builtins(_DECODE_DOCUMENT(line))
+    except (msgspec.MsgspecError, RecursionError):
+        return loads(line)
+    members = len(doc) + sum(map(len, doc.get("entities") or ())) + sum(map(len, doc.get("raw_alignment") or ()))
+    for event in doc.get("events") or ():
+        members += len(event) + len(event.get("trigger") or ()) + sum(map(len, event.get("arguments") or ()))
+    return doc if unique_keys(line, members) and _LONG_NUMBER.search(line) is None else loads(line)
+
+
+_LONG_NUMBER = re.compile(r"\d{19}")  # maybe an integer too long for the fast path: `loads` decides
+
+
 def load_documents(path: str | Path) -> list[dict]:
     """Read a gold JSONL file in the `documents` shape, validating every document."""
     return list(iter_documents(path))
@@ -121,7 +191,7 @@ def load_documents(path: str | Path) -> list[dict]:
 def iter_documents(path: str | Path) -> Iterator[dict]:
     """The documents of a gold JSONL file, read and validated as a stream (`load_documents`)."""
     seen = set()
-    for line, doc in iter_jsonl(path):
+    for line, doc in iter_jsonl(path, decode=_decode_document):
         if not isinstance(doc, dict):
             raise GaikoError("each line must be a JSON object", path, line)
         problems = validate_document(doc)

@@ -6,10 +6,11 @@ import ctypes
 import errno
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -164,12 +165,13 @@ def unique_keys(raw: str | bytes, members: int) -> bool:
     (escaped spellings of a key included); as many as the decoded members means none was a duplicate.
     A `":` inside a string value only makes the count larger: then the caller takes the strict path.
     """
-    key_end, *gaps = _KEY_END_STR if isinstance(raw, str) else _KEY_END_BYTES
-    return raw.count(key_end) == members and not any(gap in raw for gap in gaps)
+    if isinstance(raw, str):
+        return raw.count('":') == members and _GAP_STR.search(raw) is None
+    return raw.count(b'":') == members and _GAP_BYTES.search(raw) is None
 
 
-_KEY_END_STR = ('":', '" ', '"\t', '"\r', '"\n')  # a key's end, then a quote before whitespace (maybe a colon)
-_KEY_END_BYTES = tuple(text.encode() for text in _KEY_END_STR)
+_GAP_STR = re.compile('"[ \t\r\n]')  # whitespace after a quote: maybe between a key and its colon
+_GAP_BYTES = re.compile(b'"[ \t\r\n]')
 
 
 def _strict_loads(text: str) -> Any:
@@ -223,14 +225,16 @@ def _decoded_lines(path: str | os.PathLike) -> Iterator[str]:
             raise GaikoError(f"not UTF-8: byte 0x{raw[e.start]:02x} cannot be decoded", path, number) from None
 
 
-def iter_jsonl(path: str | os.PathLike, text: str | None = None) -> Iterator[tuple[int, Any]]:
+def iter_jsonl(path: str | os.PathLike, text: str | None = None,
+               decode: Callable[[str], Any] | None = None) -> Iterator[tuple[int, Any]]:
     """Yield (line number, object) for each non-blank line, reading the file as a stream unless its
-    `text` is given; any bad line raises GaikoError."""
+    `text` is given; any bad line raises GaikoError. `decode` replaces `loads` (it must decide alike)."""
+    decode = decode or loads
     for number, line in enumerate(_decoded_lines(path) if text is None else text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            yield number, loads(line)
+            yield number, decode(line)
         except ValueError as e:
             raise GaikoError(json_problem(e), path, number) from None
 
