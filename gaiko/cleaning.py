@@ -27,24 +27,29 @@ WIRES = r"(ロイター|共同|時事|AP|AFP|EPA|タス|聯合|聯合ニュー�
 END_MARKERS: tuple[tuple[str, str], ...] = (
     ("comments", r"^コメント\s*\d*$"),
     ("ranking", r"^\[ニュース\]\s*ランキング|^人気ランキング$|^ランキング$|^アクセスランキング"),
-    ("related", r"^(あわせて読みたい|関連ニュース|関連記事|こんな記事も読まれています|おすすめニュース|もっとニュース)"),
-    ("footer", r"^Copyright|^(©|\(C\))\s*\d{4}|^返事を書く$|^シェア$"),
+    ("related", r"^(あわせて読みたい|関連ニュース|関連記事|こんな記事も読まれています|おすすめニュース|もっとニュース"
+                r"|関連キーワード$|関連ワード$|タグ[:：]?$)"),
+    ("footer", r"^Copyright|^(©|\(C\))\s*\d{4}|^返事を書く$|^(この記事を)?シェア(する)?$"),
 )
 
 _DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日|(\d{4})[/.](\d{1,2})[/.](\d{1,2})"
+# A copyright notice ends the article even when it reads as a sentence.
+COPYRIGHT_NOTICE = r"著作権は.{0,40}(帰属|有し)|無断(転載|転用|複製)を(禁|お断り)"
 TIMESTAMP = (rf"^((最終)?更新|配信|公開|掲載)?[:：]?\s*(\S{{1,20}}\s+)?({_DATE})(\s*[(（][月火水木金土日][)）])?"
              r"(\s*,?\s*(午前|午後)?\s*\d{1,2}(時(\d{1,2}分)?|:\d{2}))?(\s*(更新|配信|公開|掲載))?$")
 
 # Lines dropped wherever they are (before the end marker), unless they read as prose. Matched on the
 # page with full-width ASCII folded to ASCII (so `１２` is a counter like `12`).
 DROP_LINES: tuple[tuple[str, str], ...] = (
-    ("navigation", r"スキップ|^ホーム\s|^(最新記事|トップ|ニュース速報)$"),
-    ("byline", r"^\S{1,20}\s+アクセス$"),
+    ("navigation", r"スキップ|^ホーム\s|^(最新記事|トップ|ニュース速報|メニューを開く|メニュー)$"
+                   r"|^[^\s>›»]{1,15}(\s*[>›»]\s*[^\s>›»]{1,15})+$"),
+    ("byline", r"^\S{1,20}\s+アクセス$|^(取材・文|文・写真|取材|文|記者|執筆)[\s:/]+\S.{0,20}$|^\S{1,12}(記者|特派員)$"),
     ("counter", r"^\d{1,6}$"),
     ("credit", rf"^\[{WIRES}\]$|^トムソンロイター|^MIA\s|^(\([cC]\)|©|Ⓒ)\s*\S.{{0,40}}$"
                rf"|^【([^】]{{0,8}}{WIRES}|{WIRES}[=＝][^】]{{1,8}})】$|^[(（]([^)）]{{0,8}}[=＝])?{WIRES}[)）]$"),
-    ("dateline", TIMESTAMP + r"|^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"),
-    ("tags", r"^[^\s。、,]{1,24}(,\s*[^\s。、,]{1,24})+$"),
+    ("dateline", TIMESTAMP + r"|^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"
+                 rf"|^[^。|]{{1,40}}\|\s*(\d{{1,2}}-\d{{1,2}}-\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|{_DATE})(\s+\d{{1,2}}:\d{{2}})?$"),
+    ("tags", r"^[^\s。、,]{1,24}(,\s*[^\s。、,]{1,24})+$|^(カテゴリー?|関連タグ|タグ|Tags?)\s*:"),
     ("list", r"^\s*[•・●◆]\s"),
 )
 
@@ -52,7 +57,7 @@ DROP_LINES: tuple[tuple[str, str], ...] = (
 PHOTO_CREDIT = r"(写真|撮影|提供)[^。]{0,80}\([^)]{0,40}経由\)$|\(AP Photo[^)]{0,80}\)$"
 # Captions: marked at their start (dropped even when they end a sentence) or credited at their end.
 CAPTION_START = r"^(写真|画像|動画|映像)\s*[:：=＝]|^【(写真|画像|動画)】|^[▲△▼▽]\s*\S"
-CAPTION = rf"via REUTERS\)$|\((写真|Photo)[:：][^)]*\)$|[=＝]\s*[^、。]{{0,12}}{WIRES}[^、。]{{0,12}}[)）]?$"
+CAPTION = rf"via REUTERS\)$|\((写真|Photo)[:：][^)]*\)$|[(（][^)）]{{1,20}}(より|提供|撮影)[)）]$|[=＝]\s*[^、。]{{0,12}}{WIRES}[^、。]{{0,12}}[)）]?$"
 # A caption block goes on over short lines (the place and date under a photo) until a blank line.
 MAX_CAPTION_LINE = 30
 
@@ -65,7 +70,7 @@ LEADING_DATELINE = (r"^\d{4}年\d{1,2}月\d{1,2}日,\s*\d{1,2}:\d{2}(\s*\(更新
 EMAIL = (r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
          r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 URL = (r"(?<![A-Za-z0-9])(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]+")
-PHONE = (r"(?<![\d+-])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}"
+PHONE = (r"(?<![\d+-])(?:\+\d{1,3}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,4})){2,5}"
          r"|\(0\d{1,4}\)\s?\d{1,4}-\d{3,4}|0\d{1,4}-\d{1,4}-\d{3,4}|0\d{9,10})(?![\d-])")
 INLINE_REMOVALS: tuple[tuple[str, str], ...] = (
     ("email", EMAIL),
@@ -91,7 +96,7 @@ FOLD = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20, 0xFE6B: 
 _END = [(name, re.compile(p)) for name, p in END_MARKERS]
 _DROP = [(name, re.compile(p)) for name, p in DROP_LINES]
 _PHOTO_CREDIT, _CAPTION, _CAPTION_START = re.compile(PHOTO_CREDIT), re.compile(CAPTION), re.compile(CAPTION_START)
-_LEADING_DATELINE = re.compile(LEADING_DATELINE)
+_LEADING_DATELINE, _COPYRIGHT = re.compile(LEADING_DATELINE), re.compile(COPYRIGHT_NOTICE)
 _INLINE = [(name, re.compile(p)) for name, p in INLINE_REMOVALS]
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}")
 _TIMESTAMP = re.compile(TIMESTAMP)
@@ -227,7 +232,7 @@ def html_to_text(raw: str) -> tuple[Aligned, list[tuple[int, str, str]]]:
     raw_of: list[int] = []
     skipped: list[tuple[int, str, str]] = []
     skip: list[tuple[str, int]] = []  # open skipped elements: (name, raw start)
-    special = re.compile(r"[<&\s]")
+    special = re.compile(r"[<&\t\n\f\r ]")  # HTML whitespace is ASCII only (not U+3000)
     i, n = 0, len(raw)
 
     def emit(text: str, at: int) -> None:
@@ -244,22 +249,22 @@ def html_to_text(raw: str) -> tuple[Aligned, list[tuple[int, str, str]]]:
         if j >= n:
             break
         c = raw[j]
-        if c.isspace():
+        if c in "\t\n\f\r ":
             k = j
-            while k < n and raw[k].isspace():
+            while k < n and raw[k] in "\t\n\f\r ":
                 k += 1
             run = raw[j:k]
             before = chars[-1][-1:] if chars else ""
             after = raw[k:k + 1]
-            if "\n" in run and CJK.match(before or " ") and CJK.match(after or " "):
-                pass  # a source line break inside Japanese text is no space
+            if "\n" in run and before >= "\u2e80" and after >= "\u2e80":
+                pass  # a source line break inside Japanese text (CJK characters, punctuation) is no space
             else:
                 emit(" ", j)
             i = k
         elif c == "&":
             ref = _CHARREF.match(raw, j)
             if ref:
-                emit(html.unescape(ref.group()), j)
+                emit(html.unescape(ref.group()).replace("\xa0", " "), j)
                 i = ref.end()
             else:
                 emit("&", j)
@@ -356,25 +361,32 @@ def _find_title(lines: list[tuple[int, Aligned, str]]) -> tuple[int, str | None]
 
     The headline is the first headline-like line before the first prose line (a line after the body has
     begun is a subheading). When the page repeats it (metadata blocks, summaries), the article follows
-    its last occurrence that still has prose after it; a repeat after the body is not taken. A page with
-    no headline falls back to its first prose line.
+    its last occurrence with more prose after it than between the first occurrence and it: a repeat
+    after the body is not taken. A page with no headline falls back to its first prose line.
     """
     stripped = [line.text.strip() for _, line, _ in lines]
-    prose_after = [False] * (len(lines) + 1)
-    for k in range(len(lines) - 1, -1, -1):
-        prose_after[k] = prose_after[k + 1] or is_prose(stripped[k])
-    first = None
+    prose = [0]  # prose[k]: characters of prose in the lines before line k
+    for t in stripped:
+        prose.append(prose[-1] + (len(t) if is_prose(t) else 0))
+    first, caption = None, False
     for k, (_, _, folded) in enumerate(lines):
         t = stripped[k]
+        if caption or _is_caption(t, folded.strip()):  # a caption under a photo credit may end a sentence
+            caption = bool(t) and not caption and bool(_PHOTO_CREDIT.search(t))
+            continue
         if is_prose(t):
             break
+        following = next((f.strip() for _, _, f in lines[k + 1:k + 4] if f.strip()), "")
         if _headline_like(t, folded.strip()):
-            first = k
-            break
+            first = k if first is None else first
+            # a site name is followed by its menu; the headline is then a later candidate, if there is one
+            if _classify(following) != "navigation" or is_prose(following) or k != first:
+                first = k
+                break
     if first is not None:
         best = first
         for k in range(first + 1, len(lines)):
-            if stripped[k] == stripped[first] and prose_after[k + 1]:
+            if stripped[k] == stripped[first] and prose[-1] - prose[k + 1] > prose[k] - prose[first + 1]:
                 best = k
         return best, None
     for k, t in enumerate(stripped):
@@ -460,7 +472,8 @@ def clean(raw: str) -> CleanResult:
             joinable = after_credit = in_caption = False
             continue
         prose = is_prose(t)
-        if not prose and (ended := next((name for name, p in _END if p.search(f)), None)):
+        ended = "footer" if _COPYRIGHT.search(f) else None
+        if ended or not prose and (ended := next((name for name, p in _END if p.search(f)), None)):
             removed.extend(Removal(n, f"after end marker ({ended})", ln.text.strip())
                            for n, ln, _ in lines[k:] if ln.text.strip())
             break
@@ -509,6 +522,7 @@ def clean(raw: str) -> CleanResult:
             continue
         seen.add(p.text)
         body.append(p)
+    removed.sort(key=lambda r: r.line)  # page order (inline removals were found after the line pass)
     if not body and warning is None:
         raise ValueError("no article body found after the headline")
 
