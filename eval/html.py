@@ -46,7 +46,6 @@ class Side:
     side: str
     system: str | None
     heading: str
-    errors_file: str = ""
     statuses: dict[tuple, tuple[str, int]] = field(default_factory=dict)  # span key -> (kind, errors.tsv line)
 
 
@@ -73,7 +72,8 @@ def _statuses(errors: list[dict]) -> dict[tuple, tuple[str, int]]:
     for line, row in enumerate(errors, start=2):
         for side in ("gold", "pred"):
             if row[f"{side}_start"] is not None:
-                key = (row["document"], row["layer"], side, row[f"{side}_start"], row[f"{side}_end"], row[f"{side}_label"])
+                key = (row["document"], row["layer"], side, row[f"{side}_start"], row[f"{side}_end"],
+                       row[f"{side}_label"])
                 out[key] = (row["error"], line)
     return out
 
@@ -113,7 +113,8 @@ class _Page:
 
     def element(self, doc_id: str, layer: str, side: Side, start: int, end: int, label: str, **attrs) -> Element:
         self.count += 1
-        el = Element(f"s{self.count}", layer, side, start, end, label, {}, {k: str(v) for k, v in attrs.items() if v is not None})
+        el = Element(f"s{self.count}", layer, side, start, end, label, {},
+                     {k: str(v) for k, v in attrs.items() if v is not None})
         key = (doc_id, layer, side.side, start, end, label)
         if side.side == "gold":
             for sys_side in self.sides:
@@ -126,7 +127,7 @@ class _Page:
                 self.by_line[(system, line)].append(el.id)
         return el
 
-    def tag(self, el: Element, text: str, extra: dict[str, str] | None = None) -> tuple[str, str]:
+    def tag(self, el: Element, extra: dict[str, str] | None = None) -> tuple[Markup, Markup]:
         """Opening and closing tag of an element: a link to its errors.tsv row when it is an error."""
         attrs = {"id": el.id, "class": "s", "data-layer": el.layer, "data-side": el.side.side, "data-label": el.label,
                  "data-start": el.start, "data-end": el.end, **el.attrs, **(extra or {})}
@@ -154,8 +155,8 @@ class _Page:
         rendered = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
         return Markup(f"<{name} {rendered}>"), Markup(f"</{name}>")
 
-    def inline(self, el: Element, text: str) -> Markup:
-        opening, closing = self.tag(el, text)
+    def inline(self, el: Element, text: str, extra: dict[str, str] | None = None) -> Markup:
+        opening, closing = self.tag(el, extra)
         return opening + escape(text[el.start:el.end]) + closing
 
     def mark_differences(self, elements: list[Element]) -> None:
@@ -182,25 +183,23 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
     return left.replace("\n", " ⏎ "), right.replace("\n", " ⏎ ")
 
 
-def _side_items(doc: dict, record: dict, side: Side) -> tuple[list[dict], dict[tuple, list[dict]], dict[tuple, dict]]:
-    """Entities, events grouped by trigger tuple (type, start, end) and argument tuples (type, start, end, role)
-    of one side, as scored: a tuple occurs once however many events repeat it."""
-    mentions = mention_index(record) if side.side == "gold" else {}
-    entities = list(record.get("entities") or [])
+def _arg_span(arg: dict, mentions: dict[str, dict]) -> tuple[int, int]:
+    """A gold argument's mention offsets, or a predicted argument's own."""
+    span = mentions[arg["mention_id"]] if "mention_id" in arg else arg
+    return span["start"], span["end"]
+
+
+def _events(record: dict, mentions: dict[str, dict]) -> tuple[dict[tuple, list[dict]], list[tuple]]:
+    """A side's events grouped by trigger tuple (type, start, end), and its argument tuples (type, start,
+    end, role), as scored: a tuple occurs once however many events repeat it."""
     triggers: dict[tuple, list[dict]] = defaultdict(list)
-    arguments: dict[tuple, dict] = {}
+    arguments: dict[tuple, None] = {}
     for ev in record.get("events") or []:
         t = ev["trigger"]
         triggers[(ev["type"], t["start"], t["end"])].append(ev)
         for arg in ev.get("arguments") or []:
-            span = mentions[arg["mention_id"]] if "mention_id" in arg else arg
-            arguments.setdefault((ev["type"], span["start"], span["end"], arg["role"]), arg)
-    return entities, triggers, arguments
-
-
-def _arg_span(arg: dict, mentions: dict[str, dict]) -> tuple[int, int]:
-    span = mentions[arg["mention_id"]] if "mention_id" in arg else arg
-    return span["start"], span["end"]
+            arguments[(ev["type"], *_arg_span(arg, mentions), arg["role"])] = None
+    return triggers, list(arguments)
 
 
 def build_documents(gold_docs: list[dict], records: list[dict[str, dict]], sides: list[Side],
@@ -221,10 +220,10 @@ def build_documents(gold_docs: list[dict], records: list[dict[str, dict]], sides
         per_side = []
         for col, side in enumerate(sides):
             record = records[col].get(doc_id) or {}
-            entities, triggers, arguments = _side_items(doc, record, side)
             mentions = mention_index(record) if side.side == "gold" else {}
+            triggers, arguments = _events(record, mentions)
             ents = []
-            for m in entities:
+            for m in record.get("entities") or []:
                 attrs = {}
                 if side.side == "gold":
                     attrs = {"data-mention-id": m["id"], "data-entity-id": m.get("entity_id")}
@@ -247,20 +246,18 @@ def build_documents(gold_docs: list[dict], records: list[dict[str, dict]], sides
             mention_el = {(el.start, el.end): el for el in ents}
             spans = []
             for el in ents:
-                opening, closing = page.tag(el, text, _finding_attrs(marks, "entity", el))
+                opening, closing = page.tag(el, _finding_attrs(marks, "entity", el))
                 spans.append((el.start, el.end, opening, closing))
             for mark in marks:
                 if mark["place"] == "text" and col == 0:
-                    spans.append((mark["start"], mark["end"],
-                                  Markup(f'<span class="finding" id="{mark["id"]}" data-finding="{escape(mark["check"])}" '
-                                         f'data-status="{mark["status"]}" data-start="{mark["start"]}" '
-                                         f'data-end="{mark["end"]}" title="{escape(mark["message"])}">'),
-                                  Markup("</span>")))
+                    opening = Markup(f'<span class="finding" id="{mark["id"]}" data-finding="{escape(mark["check"])}" '
+                                     f'data-status="{mark["status"]}" data-start="{mark["start"]}" '
+                                     f'data-end="{mark["end"]}" title="{escape(mark["message"])}">')
+                    spans.append((mark["start"], mark["end"], opening, Markup("</span>")))
             columns.append({"heading": side.heading, "side": side.side, "system": side.system,
                             "html": markup_text(text, spans)})
             for el, events in trigs:
                 left, right = _context(text, el.start, el.end)
-                opening, closing = page.tag(el, text, _finding_attrs(marks, "trigger", el))
                 arguments = []
                 for ev in events:
                     for arg in ev.get("arguments") or []:
@@ -269,12 +266,13 @@ def build_documents(gold_docs: list[dict], records: list[dict[str, dict]], sides
                         item = {"role": arg["role"], "text": text[start:end], "mention": arg.get("mention_id"),
                                 "href": f"#{target.id}" if target else None, "element": None}
                         if not page.systems:
+                            attrs = {"data-role": arg["role"], "data-mention-id": arg.get("mention_id")}
                             arg_el = page.element(doc_id, "argument", side, start, end, f"{el.label}/{arg['role']}",
-                                                  **{"data-role": arg["role"], "data-mention-id": arg.get("mention_id")})
-                            arg_open, arg_close = page.tag(arg_el, text, {"href": item["href"]} if target else None)
-                            item["element"] = arg_open + escape(text[start:end]) + arg_close
+                                                  **attrs)
+                            item["element"] = page.inline(arg_el, text, {"href": item["href"]} if target else None)
                         arguments.append(item)
-                cell = {"left": left, "right": right, "element": opening + escape(text[el.start:el.end]) + closing,
+                cell = {"left": left, "right": right,
+                        "element": page.inline(el, text, _finding_attrs(marks, "trigger", el)),
                         "type": el.label, "realis": el.attrs["data-realis"],
                         "ids": el.attrs.get("data-event-id", ""), "arguments": arguments}
                 trigger_rows.setdefault((el.start, el.end), [[] for _ in sides])[col].append(cell)
@@ -285,10 +283,12 @@ def build_documents(gold_docs: list[dict], records: list[dict[str, dict]], sides
                 cell = {"left": left, "right": right, "element": page.inline(el, text), "role": role,
                         "href": f"#{target.id}" if target else None}
                 argument_rows.setdefault((etype, el.start, el.end), [[] for _ in sides])[col].append(cell)
+        by_offsets = sorted(argument_rows.items(), key=lambda row: (row[0][1], row[0][2], row[0][0]))
         views.append({"index": index, "id": doc_id, "title": doc.get("title", ""), "columns": columns,
-                      "events": [{"start": s, "end": e, "cells": cells} for (s, e), cells in sorted(trigger_rows.items())],
+                      "events": [{"start": s, "end": e, "cells": cells}
+                                 for (s, e), cells in sorted(trigger_rows.items())],
                       "arguments": [{"type": t, "start": s, "end": e, "cells": cells}
-                                    for (t, s, e), cells in sorted(argument_rows.items(), key=lambda kv: kv[0][1:] + kv[0][:1])],
+                                    for (t, s, e), cells in by_offsets],
                       "stats": None, "findings": marks, "tally": _tally(all_elements, page.systems)})
     return views, page
 
@@ -338,7 +338,8 @@ def _error_tables(page: _Page, shown: list[dict], systems: list[tuple[str, str, 
     ids = {doc["id"] for doc in shown}
     tables = []
     for system, errors_file, errors in systems:
-        rows = [{**row, "line": line, "row_id": _row_id(system, line), "targets": " ".join(page.by_line[(system, line)])}
+        rows = [{**row, "line": line, "row_id": _row_id(system, line),
+                 "targets": " ".join(page.by_line[(system, line)])}
                 for line, row in enumerate(errors, start=2) if row["document"] in ids]
         tables.append({"system": system, "file": errors_file, "rows": rows, "omitted": len(errors) - len(rows)})
     return tables
@@ -372,7 +373,7 @@ def score_page(gold_docs: list[dict], predictions_by_id: dict[str, dict], report
     from gaiko.eval.report import _counts_sentence
 
     gold = Side("gold", None, "gold")
-    pred = Side("pred", "", "predicted", "errors.tsv", _statuses(errors))
+    pred = Side("pred", "", "predicted", _statuses(errors))
     shown = shown_documents(gold_docs)
     views, page = build_documents(shown, [{d["id"]: d for d in shown}, predictions_by_id], [gold, pred])
 
@@ -392,13 +393,14 @@ def comparison_page(gold_docs: list[dict], a: tuple[str, dict, list[dict]], b: t
     id, errors); spans and rows where the two systems differ carry data-differs."""
     sides = [Side("gold", None, "gold")]
     for system, (name, _, errors) in zip("ab", (a, b)):
-        sides.append(Side("pred", system, f"{system.upper()}: {name}", f"errors_{system}.tsv", _statuses(errors)))
+        sides.append(Side("pred", system, f"{system.upper()}: {name}", _statuses(errors)))
     shown = shown_documents(gold_docs)
     views, page = build_documents(shown, [{d["id"]: d for d in shown}, a[1], b[1]], sides)
     metrics = [{"metric": metric, **r} for metric, r in result["metrics"].items()]
     return _render(page, mode="compare", title="Comparison", comparison=metrics, result=result, names=(a[0], b[0]),
                    documents=views, systems=["a", "b"],
-                   error_tables=_error_tables(page, shown, [(s, f"errors_{s}.tsv", x[2]) for s, x in zip("ab", (a, b))]),
+                   error_tables=_error_tables(page, shown,
+                                              [(s, f"errors_{s}.tsv", x[2]) for s, x in zip("ab", (a, b))]),
                    filters=_filters(views, kinds=True), plots=[], omitted=_omitted(gold_docs, shown))
 
 
@@ -447,19 +449,17 @@ def locate_findings(docs: list[dict], open_: list, explained: list) -> dict[str,
     located: dict[str, list[dict]] = defaultdict(list)
     count = 0
     for finding, reason in [(f, None) for f in open_] + list(explained):
-        for doc in docs:
-            if finding.document not in ("*", doc["id"]):
-                continue
-            count += 1
-            mark = {"id": f"f{count}", "check": finding.check, "subject": finding.subject, "message": finding.message,
-                    "status": "open" if reason is None else "allowed", "reason": reason, "targets": [],
-                    "place": None, "start": None, "end": None}
-            places = _finding_places(doc, finding)
-            if finding.document == "*" and not places:
-                continue  # a corpus-wide finding is listed with the documents it concerns
-            for place, start, end in places or [(None, None, None)]:
-                located[doc["id"]].append({**mark, "place": place, "start": start, "end": end,
-                                           "targets": [], "id": f"f{count}-{start}"})
+        mark = {"check": finding.check, "subject": finding.subject, "message": finding.message,
+                "status": "open" if reason is None else "allowed", "reason": reason}
+        # a corpus-wide finding goes with the documents it concerns, or the first one if none shows it
+        places = {doc["id"]: _finding_places(doc, finding) for doc in docs if finding.document in ("*", doc["id"])}
+        if finding.document == "*":
+            places = {i: p for i, p in places.items() if p} or ({docs[0]["id"]: []} if docs else {})
+        for doc_id, spans in places.items():
+            for place, start, end in spans or [(None, None, None)]:
+                count += 1
+                located[doc_id].append({**mark, "id": f"f{count}", "place": place, "start": start, "end": end,
+                                        "targets": []})
     return located
 
 
@@ -508,4 +508,5 @@ def show_page(docs: list[dict], records: dict[str, dict] | None, heading: str,
             if mark["place"] == "text":
                 mark["targets"].append(mark["id"])
     return _render(page, mode="show", title=f"gaiko: {heading}", documents=views, systems=[], error_tables=[],
-                   filters=_filters(views, kinds=False), plots=[], omitted=_omitted(docs, shown))
+                   filters=_filters(views, kinds=False), plots=[], omitted=_omitted(docs, shown),
+                   checked=findings is not None)

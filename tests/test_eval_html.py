@@ -333,6 +333,11 @@ def test_show_page_renders_the_gold_with_ids_events_and_check_findings(browser, 
                                ".dataset.mentionId])")
     assert len(links) == sum(len(e["arguments"]) for d in docs for e in d["events"])
     assert all(own == target for own, target in links)
+    # every check finding row links to the element it marks, and that element carries the check's name
+    findings = page.page.evaluate("() => Array.from(document.querySelectorAll('tr.finding-row a')).map((a) => "
+                                  "[a.closest('tr').dataset.check, document.querySelector(a.getAttribute('href'))"
+                                  ".dataset.finding])")
+    assert findings and all(check in marked.split() for check, marked in findings)
     arguments = Counter((d["id"], f"{e['type']}/{a['role']}", a["mention_id"]) for d in docs for e in d["events"]
                         for a in e["arguments"])
     assert Counter((s["doc"], s["label"], s["mentionId"]) for s in spans if s["layer"] == "argument") == arguments
@@ -372,6 +377,7 @@ def test_show_page_marks_check_findings_in_place_and_renders_predictions(browser
     spans = page.spans()
     assert_texts(spans, {d["id"]: d["text"] for d in GOLD})
     assert {s["side"] for s in spans} == {"pred"}
+    assert page.page.locator("table.findings").count() == 0  # the checks are for the gold
     assert Counter(s["layer"] for s in spans) == {"entity": 5, "trigger": 3, "argument": 4}  # as predicted
     page.assert_quiet()
     page.close()
