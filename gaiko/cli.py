@@ -14,6 +14,7 @@ VERB_MODULES = (
     "gaiko.annotation.cli",
     "gaiko.eval.cli",
     "gaiko.eval.run",
+    "gaiko.eval.align",
     "gaiko.eval.show",
     "gaiko.baselines.cli",
 )
