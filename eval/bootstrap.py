@@ -183,7 +183,7 @@ def sign_flip_test(counts_a: Counts, counts_b: Counts, keys: list[tuple]) -> dic
     rows to the systems is enumerated, and p = share of assignments with |δ| ≥ the observed |δ|
     (two-sided; the observed assignment is one of them). Units where both rows are equal change
     nothing, so only the m units where the systems differ are flipped. None when m > EXACT_MAX_UNITS."""
-    flat = np.concatenate([counts_a.units * WIDTH + counts_a.columns, counts_b.units * WIDTH + counts_b.columns])
+    flat = np.concatenate([c.units.astype(np.int64) * WIDTH + c.columns for c in (counts_a, counts_b)])
     cells, where = np.unique(flat, return_inverse=True)
     difference = np.bincount(where, np.concatenate([counts_a.values, -counts_b.values]), len(cells))
     cells, difference = cells[difference != 0], difference[difference != 0]

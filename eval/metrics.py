@@ -519,7 +519,8 @@ class Counts:
     def __add__(self, other: Counts) -> Counts:
         if self.unit != other.unit:
             raise ValueError(f"cannot merge counts by {self.unit} with counts by {other.unit}")
-        return Counts(self.unit, self.documents + other.documents, np.concatenate([self.units, other.units + self.n_units]),
+        return Counts(self.unit, self.documents + other.documents,
+                      np.concatenate([self.units, other.units + np.int32(self.n_units)]),
                       np.concatenate([self.columns, other.columns]), np.concatenate([self.values, other.values]),
                       self.n_units + other.n_units, _add_items(self.items, other.items),
                       self.realis_missing + other.realis_missing)
@@ -540,7 +541,8 @@ class Counts:
         flat = counts.reshape(len(counts), WIDTH)
         units, columns = np.nonzero(flat)
         items = {side: dict.fromkeys(("documents", "entities", "events", "arguments"), 0) for side in ("gold", "predicted")}
-        return cls("document", len(counts), units, columns, flat[units, columns].astype(np.int64), len(counts), items, 0)
+        return cls("document", len(counts), units.astype(np.int32), columns.astype(np.int32),
+                   flat[units, columns].astype(np.int32), len(counts), items, 0)
 
 
 def merge(parts) -> Counts:
@@ -594,8 +596,8 @@ def _count(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: b
              "predicted": _item_counts(len(found) - found.count(None), pred_mentions,
                                        [pred_events[d] for d in with_events])}
     n_units = len(gold_docs) if units is None else units.count
-    counts = Counts(unit, len(gold_docs), flat // WIDTH, flat % WIDTH, values.astype(np.int64), n_units, items,
-                    realis_missing)
+    counts = Counts(unit, len(gold_docs), (flat // WIDTH).astype(np.int32), (flat % WIDTH).astype(np.int32),
+                    values.astype(np.int32), n_units, items, realis_missing)  # 12 bytes per non-zero count
     errors, confusion = [], []
     if details:
         for doc, gold, pred in zip(gold_docs, gold_mentions, pred_mentions):
