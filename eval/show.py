@@ -42,6 +42,8 @@ def _documents(args: argparse.Namespace) -> list[dict]:
 def show_command(args: argparse.Namespace) -> int:
     from gaiko.eval.html import locate_findings, show_page
 
+    if args.out.is_dir():
+        raise GaikoError("is a folder; --out takes the name of the HTML file to write", args.out)
     docs = _documents(args)
     if args.pred is not None:
         from gaiko.eval.cli import _load

@@ -383,7 +383,16 @@ def test_show_page_marks_check_findings_in_place_and_renders_predictions(browser
     page.close()
 
 
-def test_show_refuses_an_unknown_document(tmp_path, capsys):
-    assert main(["show", "--doc", "nope", "--out", str(tmp_path / "x.html")]) == 2
-    assert "no document 'nope' in the dataset" in capsys.readouterr().err
-    assert not (tmp_path / "x.html").exists()
+def test_show_refuses_bad_input_with_one_line(files, tmp_path, capsys):
+    gold, _, _, _ = files
+    out = tmp_path / "x.html"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "d1", "entities": [{"start": 0, "end": 99, "label": "PERSON"}]}\n', encoding="utf-8")
+    for argv, message in [(["--doc", "nope"], "no document 'nope' in the dataset"),
+                          (["--gold", str(gold), "--pred", str(bad)], f"{bad}:1: entities[0]"),
+                          (["--gold", str(bad)], f"{bad}:1: document 'd1'"),
+                          (["--gold", str(gold), "--out", str(tmp_path)], f"{tmp_path}: is a folder")]:
+        assert main(["show", "--out", str(out), *argv]) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 1 and err[0].startswith("gaiko show: error: ") and message in err[0], err
+        assert not out.exists()
