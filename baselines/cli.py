@@ -51,7 +51,7 @@ def register(subparsers) -> None:
         "predict", help="write a system's predictions for a split (predictions JSONL, e.g. for pre-annotation)",
         description="Trains SYSTEM on the training split if it needs training, then writes its predictions "
         "for the documents of SPLIT in the predictions format.")
-    p.add_argument("system", help="gazetteer, rules, crf, ginza or combined")
+    p.add_argument("system", help="gazetteer, rules, crf or ginza")
     p.add_argument("--split", default="test", choices=("train", "validation", "test", "all"))
     p.add_argument("--out", type=Path, required=True, help="predictions JSONL to write")
     p.set_defaults(handler=cmd_predict)

@@ -62,17 +62,6 @@ def flatten(spans: Iterable[tuple[int, int, str, int]]) -> list[Span]:
     return sorted(taken)
 
 
-def fill_gaps(primary: list[Span], backoff: Iterable[Span]) -> list[Span]:
-    """`primary` plus the `backoff` spans that overlap none of it (and none of each other)."""
-    occupied = {i for s, e, _ in primary for i in range(s, e)}
-    out = list(primary)
-    for start, end, label in sorted(backoff):
-        if not occupied.intersection(range(start, end)):
-            occupied.update(range(start, end))
-            out.append((start, end, label))
-    return sorted(out)
-
-
 def entity_records(spans: Iterable[Span]) -> list[dict]:
     return [{"start": s, "end": e, "label": label} for s, e, label in sorted(spans)]
 

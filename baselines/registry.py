@@ -31,18 +31,11 @@ def _ginza():
     return GinzaNER()
 
 
-def _combined():
-    from gaiko.baselines.combined import combined
-
-    return combined()
-
-
 SYSTEMS: dict[str, Callable] = {
     "gazetteer": _gazetteer,
     "rules": _rules,
     "crf": _crf,
     "ginza": _ginza,
-    "combined": _combined,
 }
 # The third-party reference the goal is stated against.
 REFERENCE_SYSTEM = "ginza"

@@ -12,7 +12,9 @@ from gaiko.eval.predictions import load_predictions
 
 ROW_KEYS = {"system", "ner_strict_f1", "ner_strict_ci", "ner_partial_f1", "trigger_classification_f1",
             "argument_classification_f1", "chars_per_second", "cv_ner_strict_f1", "cv_ner_strict_ci",
-            "cv_trigger_classification_f1", "cv_argument_classification_f1", "training"}
+            "cv_trigger_classification_f1", "cv_argument_classification_f1", "training",
+            "challenge_ner_strict_f1", "challenge_ner_strict_ci", "challenge_trigger_classification_f1",
+            "challenge_argument_classification_f1"}
 
 
 def test_leaderboard_json_shape_and_files(tmp_path, capsys):
@@ -22,7 +24,9 @@ def test_leaderboard_json_shape_and_files(tmp_path, capsys):
     (row,) = json.loads(capsys.readouterr().out)
     assert ROW_KEYS <= set(row) and row["system"] == "rules" and row["training"] == "none"
     assert 0 <= row["ner_strict_f1"] <= 1 and len(row["ner_strict_ci"]) == 2 and row["chars_per_second"] > 0
-    assert "| rules |" in out.read_text(encoding="utf-8")
+    assert 0 <= row["challenge_ner_strict_f1"] <= 1 and len(row["challenge_ner_strict_ci"]) == 2
+    board = out.read_text(encoding="utf-8")
+    assert "| rules |" in board and "challenge NER strict F1" in board and "11 short news-style texts" in board
     assert out.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["board.md", "board.png"]  # nothing half-written
 

@@ -1,11 +1,10 @@
-"""Trained baselines on tiny hand-made gold: gazetteer, character CRF, event classifier, combined."""
+"""Trained baselines on tiny hand-made gold: gazetteer, character CRF, event classifier."""
 
 from __future__ import annotations
 
 import pytest
 from baselines_markup import annotated, spans_of
 
-from gaiko.baselines.combined import combined
 from gaiko.baselines.crf import CharCRF, word_features
 from gaiko.baselines.events import EventModel
 from gaiko.baselines.gazetteer import Gazetteer
@@ -66,11 +65,3 @@ def test_event_model_types_triggers_and_attaches_arguments():
     assert event["type"] == "CONSULT" and event["realis"] == "ACTUAL"
     assert {a["role"]: doc["text"][a["start"]:a["end"]] for a in event["arguments"]} == \
         {"actor": "ラブロフ", "recipient": "北朝鮮", "place": "北朝鮮"}
-
-
-def test_combined_uses_rule_hints_for_unseen_dates():
-    system = combined().fit(TRAIN * 2)
-    text = "ラブロフ外相は2024年6月19日に北朝鮮を訪問した。"
-    (pred,) = system.extract([{"id": "n", "text": text}])
-    assert [(text[m["start"]:m["end"]], m["label"]) for m in pred["entities"]] == spans_of(
-        annotated("x", "[ラブロフ|PERSON][外相|TITLE]は[2024年6月19日|DATE]に[北朝鮮|GPE]を訪問した。"))
