@@ -1,6 +1,6 @@
 """Benchmarks of the gaiko scorer, command line, dataset and extractors, with ratios against peers.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--parts scoring,end-to-end,extractors] [--markdown FILE]
+    .venv/bin/python benchmarks/run.py [--quick] [--parts scoring,end-to-end,harness,extractors] [--markdown FILE]
 
 Everything is measured in one run on the same machine; timings are medians of repeats. The sanity
 checks (agreement with seqeval and nervaluate, counts that follow from the synthetic corpus, the
@@ -20,19 +20,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import end_to_end  # noqa: E402
 import extractors  # noqa: E402
+import harness  # noqa: E402
 import scoring  # noqa: E402
 import synthetic  # noqa: E402
 from timing import Table, machine, ratio, seconds  # noqa: E402
 
 SETTINGS = {  # full run: about 10 minutes on 2 cores; quick: under a minute
     "full": {"documents": 20_000, "mean_length": 15, "scaling": (1_000, 3_000, 10_000, 30_000, 100_000),
-             "repeats": 5, "peer_repeats": 3, "peer_budget": 60.0, "bootstrap": 1000, "extract_repeats": 3},
+             "repeats": 5, "peer_repeats": 3, "peer_budget": 60.0, "bootstrap": 1000, "extract_repeats": 3,
+             "harness": 60_000, "harness_repeats": 3, "memory": 200_000, "scale": 1_000_000},
     "quick": {"documents": 2_000, "mean_length": 15, "scaling": (1_000, 3_000, 10_000),
-              "repeats": 3, "peer_repeats": 1, "peer_budget": 5.0, "bootstrap": 1000, "extract_repeats": 1},
+              "repeats": 3, "peer_repeats": 1, "peer_budget": 5.0, "bootstrap": 1000, "extract_repeats": 1,
+              "harness": 3_000, "harness_repeats": 1, "memory": 20_000, "scale": None},
 }
 TARGET_SPEEDUP = 20  # against each peer at the corpus size
 FLAT = 1.5  # per-token time at the largest size within this factor of that at 10,000 tokens
-PARTS = ("scoring", "end-to-end", "extractors")
+PARTS = ("scoring", "end-to-end", "harness", "extractors")
+HARNESS_SPEEDUP, FLOOR_FACTOR, BOOTSTRAP_COST, MEMORY_FACTOR = 10, 2, 0.5, 4  # the harness targets
 SEED = 0
 
 
@@ -96,6 +100,55 @@ def end_to_end_tables(s: dict) -> list[Table]:
     return [t, d]
 
 
+def harness_tables(s: dict) -> tuple[list[Table], list[str]]:
+    corpus = synthetic.corpus(s["harness"], s["mean_length"], SEED)
+    with tempfile.TemporaryDirectory() as tmp:
+        r = harness.end_to_end_vs_peers(corpus, Path(tmp), s["bootstrap"], s["harness_repeats"])
+        memory = harness.at_scale(corpus, s["memory"], Path(tmp))
+        scale = harness.at_scale(corpus, s["scale"], Path(tmp)) if s["scale"] else None
+    ours = r["score"]
+    t = Table(f"The harness end to end: {r['documents']:,} documents, {r['tokens']:,} character tokens, "
+              f"{r['megabytes']:.1f} MB of gold and predictions", ("what", "time", "peak RSS (MB)", "ratio", "ratio to"))
+    t.add("floor: a process that only parses both files (json.loads)", seconds(r["floor"]), r["floor peak MB"],
+          ratio(ours, r["floor"]), "gaiko score / floor")
+    t.add("gaiko score --json (process: start, read, validate, score)", seconds(ours), r["score peak MB"], "1.0×", "")
+    t.add(f"gaiko score --json --bootstrap {s['bootstrap']:,}", seconds(r["bootstrap"]), r["bootstrap peak MB"],
+          f"+{(r['bootstrap'] - ours) / ours:.0%}", "added to gaiko score")
+    for name in PEERS_IN_PROCESS:
+        t.add(f"{name} (in process, input prepared untimed)", seconds(r[name]), None, ratio(r[name], ours),
+              "peer / gaiko score")
+    t.notes.append("the peers score NER only and are given their input already parsed; gaiko reads both files, "
+                   "validates every line, scores NER and events")
+    t.notes += [f"asserted: {c}" for c in r["checked"]]
+    m = Table("Memory and scale: `gaiko score --json` on repeated documents", ("documents", "input (MB)", "time",
+              "floor time", "time / floor", "peak RSS (MB)", "peak RSS / input", "floor peak RSS (MB)"))
+    for row in filter(None, (memory, scale)):
+        m.add(row["documents"], row["megabytes"], seconds(row["score"]), seconds(row["floor"]),
+              ratio(row["score"], row["floor"]), row["score peak MB"], f"{row['score peak MB'] / row['megabytes']:.2f}×",
+              row["floor peak MB"])
+    m.notes.append("input = gold + predictions files; peak RSS includes the interpreter and numpy (about 60 MB)")
+    seqeval = r[PEERS_IN_PROCESS[0]]
+    added = (r["bootstrap"] - ours) / ours
+    targets = [
+        f"{'met' if seqeval / ours >= HARNESS_SPEEDUP else 'MISSED'}: end to end ≥{HARNESS_SPEEDUP}× faster than "
+        f"{PEERS_IN_PROCESS[0]} — {seqeval / ours:.1f}×",
+        f"{'met' if ours / r['floor'] <= FLOOR_FACTOR else 'MISSED'}: end to end within {FLOOR_FACTOR}× of the "
+        f"bare-parse floor — {ours / r['floor']:.2f}×",
+        f"{'met' if added <= BOOTSTRAP_COST else 'MISSED'}: {s['bootstrap']:,} resamples add ≤{BOOTSTRAP_COST:.0%} to "
+        f"the end-to-end time — +{added:.0%}",
+        f"{'met' if memory['score peak MB'] / memory['megabytes'] <= MEMORY_FACTOR else 'MISSED'}: peak RSS ≤"
+        f"{MEMORY_FACTOR}× the input on {memory['documents']:,} documents — "
+        f"{memory['score peak MB'] / memory['megabytes']:.2f}×",
+    ]
+    if scale:
+        targets.append(f"met: {scale['documents']:,} documents scored in {seconds(scale['score'])} "
+                       f"({scale['score'] / scale['floor']:.2f}× the floor), peak RSS {scale['score peak MB']:,.0f} MB")
+    return [t, m], targets
+
+
+PEERS_IN_PROCESS = list(scoring.PEERS)
+
+
 def extractor_tables(s: dict) -> list[Table]:
     rows, note = extractors.benchmark(s["extract_repeats"])
     t = Table(f"Extractors, warm ({note})", ("system", "fit + load", "extract", "characters/s", "entities",
@@ -130,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     if "scoring" in parts:
         new, targets = scoring_tables(settings)
         tables += new
+        for table in new:
+            print(table.text(), flush=True)
+    if "harness" in parts:
+        new, more = harness_tables(settings)
+        tables += new
+        targets += more
         for table in new:
             print(table.text(), flush=True)
     for part, build in (("end-to-end", end_to_end_tables), ("extractors", extractor_tables)):

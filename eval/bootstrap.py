@@ -20,7 +20,7 @@ from gaiko.eval.metrics import KEY_INDEX, KEYS, WIDTH, Counts, macro_arrays, prf
 CONFIDENCE = 0.95
 FEW_UNITS = 10  # below this many units the report warns how few distinct resamples there are
 EXACT_MAX_UNITS = 16  # the sign-flip test enumerates 2^m assignments of the m units where systems differ
-_CELLS_PER_BLOCK = 20_000_000  # resamples × pooled counts held at once
+_BLOCK = 100  # resamples drawn at once: n × 100 draws stay small enough for the cache
 _LABELLED = np.array([key[2] is not None for key in KEYS])
 
 
@@ -37,7 +37,7 @@ class _Rows:
     """Sparse count rows (unit, column, value) of `n` units, `width` columns, pooled by equal rows."""
 
     def __init__(self, units: np.ndarray, columns: np.ndarray, values: np.ndarray, n: int, width: int):
-        self.n, self.width = n, width
+        self.n, self.width, self._matrix = n, width, None
         coefficients = np.random.default_rng(20_241_119).integers(1, 2**20, size=(2, width)).astype(float)
         hashes = [np.bincount(units, values * c[columns], n) for c in coefficients]  # exact: integers < 2^53
         order = np.lexsort(hashes[::-1])
@@ -52,11 +52,8 @@ class _Rows:
         self.sorted_pool = sorted_pool  # pool of each unit, units in hash order
         self.sizes = np.bincount(pool, minlength=int(sorted_pool[-1]) + 1 if n else 0)
         keep = representative[units] == units
-        by_column = np.argsort(columns[keep], kind="stable")
-        self.pool_of_entry = pool[units[keep]][by_column]
-        self.column_of_entry = columns[keep][by_column]
-        self.value_of_entry = values[keep][by_column].astype(float)
-        self.columns, self.column_starts = np.unique(self.column_of_entry, return_index=True)
+        self.pool_of_entry, self.column_of_entry = pool[units[keep]], columns[keep]
+        self.value_of_entry = values[keep].astype(float)
 
     @classmethod
     def of(cls, counts: Counts | np.ndarray) -> _Rows:
@@ -74,11 +71,12 @@ class _Rows:
 
     def sums(self, weights: np.ndarray) -> np.ndarray:
         """Summed count rows of resamples with the given pool weights (block × width)."""
-        out = np.zeros((len(weights), self.width))
-        if len(self.columns):
-            weighted = weights[:, self.pool_of_entry] * self.value_of_entry
-            out[:, self.columns] = np.add.reduceat(weighted, self.column_starts, axis=1)
-        return out
+        if self._matrix is None:  # columns × pools: one sparse product per block of resamples
+            from scipy.sparse import csr_matrix
+
+            self._matrix = csr_matrix((self.value_of_entry, (self.column_of_entry, self.pool_of_entry)),
+                                      shape=(self.width, len(self.sizes)))
+        return np.asarray(self._matrix @ weights.T.astype(float)).T
 
 
 def _equal_rows(units, columns, values, n, representative) -> bool:
@@ -98,9 +96,8 @@ def resampled_sums(counts: Counts | np.ndarray, n_resamples: int, seed: int) -> 
 
 def _resampled(rows: _Rows, n_resamples: int, seed: int, keys: int) -> Iterator[np.ndarray]:
     rng = np.random.default_rng(seed)
-    block = max(1, min(n_resamples, _CELLS_PER_BLOCK // max(len(rows.pool_of_entry), len(rows.sizes), 1)))
-    for start in range(0, n_resamples, block):
-        size = min(block, n_resamples - start)
+    for start in range(0, n_resamples, _BLOCK):
+        size = min(_BLOCK, n_resamples - start)
         if rows.n == 0:
             yield np.zeros((size, keys, 4))
             continue

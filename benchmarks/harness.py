@@ -1,0 +1,100 @@
+"""Part 4: the harness end to end at scale, every figure a ratio against a peer measured in the same run.
+
+- time: `gaiko score --json` (a process: interpreter start, imports, reading, validating, scoring)
+  against seqeval's `classification_report` and nervaluate in process on inputs prepared before timing
+  (their parsing is not counted), and against the floor of a process that only parses both files
+  with `json.loads`;
+- the bootstrap: `--bootstrap 1000` against the same command without it;
+- memory: peak resident set of `gaiko score --json` against the size of its input files;
+- scale: one million documents scored, against the floor on the same files.
+
+Large inputs repeat the lines of a generated corpus under new ids (`scaled_files`), so they cost
+seconds to make instead of minutes; every document is still scored.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from end_to_end import FLOOR, GAIKO, REPO, write_files
+from scoring import PEERS, check_agreement, peer_input
+from synthetic import Corpus
+from timing import Child, median_time, run_child
+
+from gaiko.eval.metrics import score_documents
+
+
+def score_command(gold: Path, pred: Path, *extra: str) -> Child:
+    return run_child([*GAIKO, "score", "--gold", str(gold), "--pred", str(pred), "--json", *extra], cwd=REPO)
+
+
+def floor_command(gold: Path, pred: Path) -> Child:
+    return run_child([sys.executable, "-c", FLOOR, str(gold), str(pred)])
+
+
+def end_to_end_vs_peers(corpus: Corpus, folder: Path, bootstrap: int, repeats: int) -> dict:
+    """Median wall times of the commands and the peers on one corpus; the report is checked against
+    the in-memory one and the peers' figures against ours."""
+    gold, pred = write_files(corpus, folder)
+    out: dict = {"documents": len(corpus.gold), "tokens": corpus.characters,
+                 "megabytes": (gold.stat().st_size + pred.stat().st_size) / 1e6}
+    runs = {
+        "floor": lambda: floor_command(gold, pred),
+        "score": lambda: score_command(gold, pred),
+        "bootstrap": lambda: score_command(gold, pred, "--bootstrap", str(bootstrap)),
+    }
+    for name, run in runs.items():
+        children = [run() for _ in range(repeats)]
+        out[name] = sorted(c.seconds for c in children)[len(children) // 2]
+        out[f"{name} peak MB"] = max(c.peak_mb for c in children)
+        out[f"{name} stdout"] = children[-1].stdout
+    expected = score_documents(corpus.gold, corpus.predictions)
+    assert json.loads(out.pop("score stdout")) == json.loads(json.dumps(expected)), "gaiko score differs from in memory"
+    with_ci = json.loads(out.pop("bootstrap stdout"))["ner"]["strict"]["micro"]
+    assert with_ci["ci"][0] <= with_ci["f1"] <= with_ci["ci"][1], "bootstrap interval"
+    out.pop("floor stdout")
+    data = peer_input(corpus.without_events())
+    results = {}
+    for name, peer in PEERS.items():
+        out[name], results[name] = median_time(lambda: peer(data), 1)
+    out["checked"] = check_agreement(score_documents(*_ner_only(corpus)), results, corpus)
+    return out
+
+
+def _ner_only(corpus: Corpus) -> tuple[list[dict], dict]:
+    plain = corpus.without_events()
+    return plain.gold, plain.predictions
+
+
+def scaled_files(corpus: Corpus, copies: int, folder: Path) -> tuple[Path, Path]:
+    """Gold and predictions files holding `copies` renamed copies of every document of the corpus."""
+    gold, pred = folder / f"gold-{copies}.jsonl", folder / f"pred-{copies}.jsonl"
+    gold_lines = [json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for doc in corpus.gold]
+    pred_lines = [json.dumps(corpus.predictions[doc["id"]], ensure_ascii=False, sort_keys=True,
+                             separators=(",", ":")) for doc in corpus.gold]
+    ids = [doc["id"] for doc in corpus.gold]
+    with open(gold, "w", encoding="utf-8") as g, open(pred, "w", encoding="utf-8") as p:
+        for copy in range(copies):
+            for doc_id, gold_line, pred_line in zip(ids, gold_lines, pred_lines):
+                new = f'"id":"{doc_id}-{copy}"'
+                g.write(gold_line.replace(f'"id":"{doc_id}"', new) + "\n")
+                p.write(pred_line.replace(f'"id":"{doc_id}"', new) + "\n")
+    return gold, pred
+
+
+def at_scale(corpus: Corpus, documents: int, folder: Path) -> dict:
+    """`gaiko score --json` and the floor on about `documents` documents: time, peak memory, input size."""
+    copies = max(1, round(documents / len(corpus.gold)))
+    gold, pred = scaled_files(corpus, copies, folder)
+    size = gold.stat().st_size + pred.stat().st_size
+    floor, ours = floor_command(gold, pred), score_command(gold, pred)
+    report = json.loads(ours.stdout)
+    assert report["documents"] == copies * len(corpus.gold), "every document scored"
+    single = score_documents(corpus.gold, corpus.predictions)["ner"]["strict"]["micro"]
+    assert report["ner"]["strict"]["micro"]["tp"] == copies * single["tp"], "copies score as the original"
+    gold.unlink()
+    pred.unlink()
+    return {"documents": report["documents"], "megabytes": size / 1e6, "floor": floor.seconds,
+            "floor peak MB": floor.peak_mb, "score": ours.seconds, "score peak MB": ours.peak_mb}
