@@ -36,6 +36,11 @@ SUBJECT_PARTICLES = ("が", "は")
 PARTICLE_ROLE: dict[str, str] = {"と": "recipient", "に": "recipient", "を": "recipient", "へ": "recipient",
                                  "で": "place"}
 VISITS = frozenset(("訪問", "訪朝", "訪露", "訪中", "訪米", "訪日", "訪韓", "到着", "訪れ", "入り"))
+# Visits whose word names the host country (訪朝: North Korea), with that country's usual surfaces.
+VISITED = {"訪朝": ("北朝鮮", "朝", "朝鮮民主主義人民共和国"), "訪露": ("ロシア", "露", "ロ", "ロシア連邦"),
+           "訪中": ("中国", "中"), "訪米": ("米国", "米", "アメリカ"), "訪日": ("日本", "日"), "訪韓": ("韓国", "韓")}
+HELD = ("行わ", "開か", "実施")  # 会談がモスクワで行われた: a place named after the trigger
+PAIR_ANAPHORA = ("両首脳", "両国", "両者", "両外相", "両氏")
 HOSTING = frozenset(("迎え", "出迎え", "接見", "案内", "招待"))
 INTERVAL_AFTER = ("以来", "以降", "ぶり", "から", "まで")  # 2019年以来: measures an interval, not the event's time
 FRAME_TYPES = frozenset(("CONSULT",))  # events whose time and place their paragraph's next events share
@@ -91,6 +96,19 @@ def same_entity(a: str, b: str) -> bool:
     return long_.split("・")[-1] == short or ("・" not in long_ and len(short) == 1 and long_.startswith(short))
 
 
+def pointer(mentions: list[Span], trigger: tuple[int, int], sentence: tuple[int, int], after: bool) -> Span | None:
+    """Which mention of an entity an argument points to: the nearest in the trigger's sentence, else the
+    nearest before the trigger, else (`after`) the nearest after it."""
+    inside = [s for s in mentions if sentence[0] <= s[0] and s[1] <= sentence[1]]
+    if inside:
+        return min(inside, key=lambda s: (abs(s[0] - trigger[0]), s[0]))
+    before = [s for s in mentions if s[1] <= trigger[0]]
+    if before:
+        return max(before)
+    later = [s for s in mentions if s[0] >= trigger[1]]
+    return min(later) if after and later else None
+
+
 class Frame(NamedTuple):
     paragraph: int
     type: str
@@ -112,6 +130,7 @@ class Linker:
         self.topics = [(c.end, c.heads) for c in self.chains
                        if c.particle in SUBJECT_PARTICLES and c.heads and c.heads[0][2] in PARTICIPANT]
         self.frame: Frame | None = None
+        self.pair: tuple[Span, ...] = ()  # the two participants of the last meeting, for 両首脳, 両国
 
     def sentence(self, position: int) -> tuple[int, int]:
         return self.sentences[max(bisect_right(self.starts, position) - 1, 0)]
@@ -119,12 +138,20 @@ class Linker:
     def paragraph(self, position: int) -> int:
         return self.text.count("\n", 0, position)
 
-    def nearest_mention(self, head: Span, before: int) -> Span:
-        """The nearest mention of the same entity before `before` (the guidelines' pointer for elided
-        participants), else `head` itself."""
-        same = [s for s in self.spans if s[1] <= before and s[2] == head[2]
-                and same_entity(self.text[s[0]:s[1]], self.text[head[0]:head[1]])]
-        return max(same) if same else head
+    def nearest_mention(self, head: Span, trigger: tuple[int, int], sentence: tuple[int, int]) -> Span:
+        """The guidelines' pointer for an elided participant: the nearest mention of the same entity in
+        the trigger's sentence, else the nearest one before the trigger, else `head` itself."""
+        same = [s for s in self.spans if s[2] == head[2] and same_entity(self.text[s[0]:s[1]],
+                                                                          self.text[head[0]:head[1]])]
+        return pointer(same, trigger, sentence, after=False) or head
+
+    def anaphor(self, trigger: tuple[int, int], sentence: tuple[int, int], nearest_chain: int) -> bool:
+        """A pair anaphor (両首脳, 両国, 両者) as subject or possessor before the trigger, nearer than any chain."""
+        for word in PAIR_ANAPHORA:
+            at = self.text.rfind(word, max(sentence[0], nearest_chain), trigger[0])
+            if at != -1 and self.text[at + len(word):at + len(word) + 1] in ("は", "が", "の", "も"):
+                return True
+        return False
 
     def roles(self, trigger: tuple[int, int], sentence: tuple[int, int], etype: str) -> dict[str, list[Span]]:
         word = self.text[trigger[0]:trigger[1]]
@@ -172,6 +199,19 @@ class Linker:
                         country.heads and country.heads[0][2] == "GPE" and label in PARTICIPANT:
                     heads = list(country.heads)  # 北朝鮮の平壌に到着: the country hosts, the city is the place
             found.setdefault(role, []).extend(heads)
+        word = self.text[trigger[0]:trigger[1]]
+        if word in VISITED and "recipient" not in found:
+            host = [s for s in self.spans if s[2] == "GPE" and self.text[s[0]:s[1]] in VISITED[word]]
+            nearest = pointer(host, trigger, sentence, after=True)
+            if nearest:
+                found["recipient"] = [nearest]
+                found.setdefault("place", [nearest])
+        if "place" not in found:
+            for chain in self.chains:
+                if trigger[1] <= chain.mentions[0][0] and chain.end < sentence[1] and chain.particle == "で" \
+                        and chain.heads and chain.heads[0][2] in PLACE and self.text.startswith(HELD, chain.end + 1):
+                    found["place"] = list(chain.heads)
+                    break
         return found
 
     def times(self, trigger: tuple[int, int], sentence: tuple[int, int]) -> list[Span]:
@@ -199,14 +239,18 @@ class Linker:
                 k = bisect_right([p for p, _ in self.topics], sentence[0]) - 1
                 if k >= 0:
                     found["actor"] = list(self.topics[k][1])
-            found["actor"] = [self.nearest_mention(h, trigger[0]) if h[1] <= sentence[0] else h
-                              for h in found.get("actor", [])]
+            if self.pair and self.anaphor(trigger, sentence, max((s[1] for v in found.values() for s in v), default=0)):
+                found["actor"] = list(self.pair)  # 両首脳の会談: both participants of the last meeting
+            found["actor"] = [self.nearest_mention(h, trigger, sentence) if not sentence[0] <= h[0] < sentence[1]
+                              else h for h in found.get("actor", [])]
         setting = frame if frame and frame.type in FRAME_TYPES and frame.realis == realis else None
         time = self.times(trigger, sentence) or (list(setting.time) if setting else [])
         if "place" not in found and setting and setting.place:
             found["place"] = list(setting.place)
         if time:
             found["time"] = time
+        if etype == "CONSULT" and len(found.get("actor", []) + found.get("recipient", [])) == 2:
+            self.pair = tuple(found.get("actor", []) + found.get("recipient", []))
         self.frame = Frame(paragraph, etype, realis, tuple(found.get("actor", ())), tuple(found.get("place", ())), tuple(time))
         out, seen = [], set()
         for role in schema.ROLE_NAMES:

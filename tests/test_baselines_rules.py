@@ -78,8 +78,8 @@ def test_lexicon_events_with_realis_and_arguments():
     roles = {a["role"]: text[a["start"]:a["end"]] for a in meeting["arguments"]}
     assert roles == {"actor": "プーチン", "recipient": "金", "place": "平壌", "time": "19日"}
     assert (talks["type"], talks["realis"]) == ("CONSULT", "OTHER")
-    # no participant named in the second sentence: the topic of the first one is the actor
-    assert [(a["role"], text[a["start"]:a["end"]]) for a in talks["arguments"]] == [("actor", "プーチン")]
+    # 両国 in the second sentence: the two participants of the meeting before are its actors
+    assert [(a["role"], text[a["start"]:a["end"]]) for a in talks["arguments"]] == [("actor", "プーチン"), ("actor", "金")]
 
 
 def test_joint_actors_and_visit_hosts():
