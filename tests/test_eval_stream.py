@@ -122,7 +122,8 @@ def test_a_document_in_two_shards_is_a_duplicate_naming_both_files(corpus_files,
     line_in_shard = shards[0].read_text(encoding="utf-8").splitlines().index(
         json.dumps(corpus.predictions[first_id], ensure_ascii=False)) + 1
     assert code == 1
-    assert out == f"{extra}:1: duplicate document id {first_id!r} (first on {shards[0]} line {line_in_shard})\n"
+    assert out == (f"{extra}:1: duplicate document id {first_id!r} (first on {shards[0]} line {line_in_shard})\n"
+                   f"{len(shards) + 1} files: 1 problem\n")
     code, _, err = run(capsys, "score", "--gold", gold, "--pred", shards[0], "--pred", extra)
     assert code == 2 and f"{extra}:1: duplicate document id" in err
 
@@ -164,3 +165,21 @@ def test_readme_dask_example_scores_exactly_as_one_process(corpus_files, monkeyp
     expected = score(count(corpus.gold, predictions), bootstrap=1000, seed=0)
     assert namespace["report"] == expected
     assert namespace["report"] == score(merge([count(corpus.gold[i::2], predictions) for i in (1, 0)]), 1000, 0)
+
+
+def test_untrained_extractor_is_scored_on_all_documents_with_the_test_figure_beside(corpus_files):
+    from gaiko.eval.untrained import declared_untrained, score_all_and_test
+
+    corpus, gold, pred, _ = corpus_files
+    predictions = load_predictions(pred, corpus.gold)
+    test_ids = {d["id"] for d in corpus.gold[:2]}
+    scored = score_all_and_test(corpus.gold, predictions, test_ids, bootstrap=100)
+    assert scored["all"].report["documents"] == 300 and scored["test"].report["documents"] == 2
+    assert scored["all"].report == evaluate(corpus.gold, predictions.by_id, 100, 0).report
+    assert "only 2 documents" in scored["test"].report["counts"]["bootstrap"]["warning"]
+    assert scored["all"].report["counts"]["bootstrap"]["warning"] is None
+    assert declared_untrained({"untrained": True}, "x.toml") and not declared_untrained({}, "x.toml")
+    with pytest.raises(Exception, match="x.toml: untrained must be true or false, got 'yes'"):
+        declared_untrained({"untrained": "yes"}, "x.toml")
+    with pytest.raises(Exception, match="missing"):
+        score_all_and_test(corpus.gold[2:], predictions, test_ids)
