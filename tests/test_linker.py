@@ -42,6 +42,11 @@ def linked(markup: str) -> list[list[tuple[str, str]]]:
     ("[ウクライナ|GPE]<侵攻|ASSAULT>が続く。", [[("recipient", "ウクライナ"), ("place", "ウクライナ")]]),
     # a date measuring an interval is not the event's time
     ("[2019年|DATE]以来の<会談|CONSULT>だ。", [[]]),
+    # the visit word names its host: 訪露 points to the nearest mention of Russia
+    ("[ロシア|GPE]との関係は深い。[金|PERSON][総書記|TITLE]が<訪露|CONSULT>した。",
+     [[("actor", "金"), ("recipient", "ロシア"), ("place", "ロシア")]]),
+    # a place named after the trigger: 協議がソチで行われた
+    ("<協議|CONSULT>が[ソチ|GPE]で行われた。", [[("place", "ソチ")]]),
     # a reading in brackets does not hide the particle after it
     ("[元山|GPE]([ウォンサン|GPE])で<会談|CONSULT>した。", [[("place", "元山")]]),
 ])
@@ -62,3 +67,8 @@ def test_a_meeting_lends_its_time_and_place_to_its_paragraph_only():
     assert meeting == [("actor", "プーチン"), ("place", "ソチ"), ("time", "5日")]
     assert welcome == [("actor", "プーチン"), ("place", "ソチ"), ("time", "5日")]  # same paragraph: shared
     assert ("time", "5日") not in talks and ("place", "ソチ") not in talks  # next paragraph: not carried
+
+
+def test_pair_anaphora_take_the_two_participants_of_the_last_meeting():
+    events = linked("[石破|PERSON]は[李|PERSON]と<会談|CONSULT>した。両首脳は<協力|COOPERATE>を確認した。")
+    assert events[1] == [("actor", "石破"), ("actor", "李")]
