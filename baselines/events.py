@@ -32,7 +32,7 @@ def realis(text: str, end: int, sentence_end: int) -> str:
 
 def build_events(text: str, spans: list[Span], triggers: list[tuple[int, int, str]]) -> list[dict]:
     """Event records for typed triggers: realis from cues, arguments from the mentions `spans` (the linker)."""
-    linker = Linker(text, spans)
+    linker = Linker(text, spans, [start for start, _, _ in triggers])
     events = []
     for start, end, etype in sorted(triggers):  # in reading order: the linker carries a paragraph's frame
         mode = realis(text, end, linker.sentence(start)[1])

@@ -121,8 +121,8 @@ class Frame(NamedTuple):
 class Linker:
     """Arguments for the triggers of one document (see the module docstring)."""
 
-    def __init__(self, text: str, spans: list[Span]):
-        self.text, self.spans = text, sorted(spans)
+    def __init__(self, text: str, spans: list[Span], triggers: list[int]):
+        self.text, self.spans, self.triggers = text, sorted(spans), sorted(triggers)  # trigger starts
         self.sentences = sentences(text, inside_quotes=True) or [(0, len(text))]
         self.starts = [s for s, _ in self.sentences]
         self.chains = chains(text, self.spans)
@@ -200,12 +200,12 @@ class Linker:
                     heads = list(country.heads)  # 北朝鮮の平壌に到着: the country hosts, the city is the place
             found.setdefault(role, []).extend(heads)
         word = self.text[trigger[0]:trigger[1]]
-        if word in VISITED and "recipient" not in found:
+        if word in VISITED and not (before and trigger[0] in (before[-1].mentions[-1][1], before[-1].end)):
             host = [s for s in self.spans if s[2] == "GPE" and self.text[s[0]:s[1]] in VISITED[word]]
             nearest = pointer(host, trigger, sentence, after=True)
-            if nearest:
+            if nearest:  # the word names the host: it outranks a と or に phrase
                 found["recipient"] = [nearest]
-                found.setdefault("place", [nearest])
+                found["place"] = [nearest]
         if "place" not in found:
             for chain in self.chains:
                 if trigger[1] <= chain.mentions[0][0] and chain.end < sentence[1] and chain.particle == "で" \
@@ -215,9 +215,12 @@ class Linker:
         return found
 
     def times(self, trigger: tuple[int, int], sentence: tuple[int, int]) -> list[Span]:
-        """The nearest run of adjacent DATE/TIME mentions before the trigger in its sentence (水曜日|早朝)."""
+        """The nearest run of adjacent DATE/TIME mentions before the trigger in its sentence (水曜日|早朝),
+        and the day before a time of day (この日、…午前2時46分頃). A date with の (9月の首脳会談) qualifies the
+        first trigger after it only."""
         candidates = [s for s in self.spans if s[2] in TIME and sentence[0] <= s[0] and s[1] <= trigger[0]
-                      and not self.text.startswith(INTERVAL_AFTER, s[1]) and not self.text[s[0]:s[1]].endswith("ぶり")]
+                      and not self.text.startswith(INTERVAL_AFTER, s[1]) and not self.text[s[0]:s[1]].endswith("ぶり")
+                      and not (self.text.startswith("の", s[1]) and any(s[1] < t < trigger[0] for t in self.triggers))]
         if not candidates:
             return []
         run = [candidates[-1]]
@@ -225,6 +228,9 @@ class Linker:
             if s[1] != run[0][0]:
                 break
             run.insert(0, s)
+        if run[0][2] == "TIME":
+            day = [s for s in candidates if s[2] == "DATE" and s[1] <= run[0][0]]
+            run = day[-1:] + run
         return run
 
     def arguments(self, trigger: tuple[int, int], etype: str, realis: str) -> list[dict]:
