@@ -41,7 +41,7 @@ TIMESTAMP = (rf"^((最終)?更新|配信|公開|掲載)?[:：]?\s*(\S{{1,20}}\s+
 # Lines dropped wherever they are (before the end marker), unless they read as prose. Matched on the
 # page with full-width ASCII folded to ASCII (so `１２` is a counter like `12`).
 DROP_LINES: tuple[tuple[str, str], ...] = (
-    ("navigation", r"スキップ|^ホーム\s|^(最新記事|トップ|ニュース速報|メニューを開く|メニュー)$"
+    ("navigation", r"スキップ|^ホーム\s|^(最新記事|トップ|ニュース速報|メニューを開く|メニュー)$|^(文字サイズ|印刷する)"
                    r"|^[^\s>›»]{1,15}(\s*[>›»]\s*[^\s>›»]{1,15})+$"),
     ("byline", r"^\S{1,20}\s+アクセス$|^(取材・文|文・写真|取材|文|記者|執筆)[\s:/]+\S.{0,20}$|^\S{1,12}(記者|特派員)$"),
     ("counter", r"^\d{1,6}$"),
@@ -51,6 +51,7 @@ DROP_LINES: tuple[tuple[str, str], ...] = (
                  rf"|^[^。|]{{1,40}}\|\s*(\d{{1,2}}-\d{{1,2}}-\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|{_DATE})(\s+\d{{1,2}}:\d{{2}})?$"),
     ("tags", r"^[^\s。、,]{1,24}(,\s*[^\s。、,]{1,24})+$|^(カテゴリー?|関連タグ|タグ|Tags?)\s*:"),
     ("list", r"^\s*[•・●◆]\s"),
+    ("navigation", r"^\S{1,6}(\s+\S{1,6}){2,}$"),  # a menu: three or more short words
 )
 
 # A photo credit: the credit line is dropped, and so is the caption paragraph right after it.
