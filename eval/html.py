@@ -241,6 +241,7 @@ def build_documents(gold_docs: list[dict], records: list[dict[str, dict]], sides
             per_side.append((side, ents, trigs, args, mentions))
             all_elements += ents + [el for el, _ in trigs] + args
         page.mark_differences(all_elements)
+        _realis_against_gold(all_elements)
         marks = (findings or {}).get(doc_id, [])
         for col, (side, ents, trigs, args, mentions) in enumerate(per_side):
             mention_el = {(el.start, el.end): el for el in ents}
@@ -274,6 +275,7 @@ def build_documents(gold_docs: list[dict], records: list[dict[str, dict]], sides
                 cell = {"left": left, "right": right,
                         "element": page.inline(el, text, _finding_attrs(marks, "trigger", el)),
                         "type": el.label, "realis": el.attrs["data-realis"],
+                        "realis_gold": el.attrs.get("data-realis-gold"),
                         "ids": el.attrs.get("data-event-id", ""), "arguments": arguments}
                 trigger_rows.setdefault((el.start, el.end), [[] for _ in sides])[col].append(cell)
             for el in args:
@@ -291,6 +293,15 @@ def build_documents(gold_docs: list[dict], records: list[dict[str, dict]], sides
                                     for (t, s, e), cells in by_offsets],
                       "stats": None, "findings": marks, "tally": _tally(all_elements, page.systems)})
     return views, page
+
+
+def _realis_against_gold(elements: list[Element]) -> None:
+    """A correct predicted trigger carries the gold realis (data-realis-gold): realis accuracy is measured
+    on these, and a different value is shown as an error."""
+    gold = {el.key: el.attrs["data-realis"] for el in elements if el.layer == "trigger" and el.side.side == "gold"}
+    for el in elements:
+        if el.layer == "trigger" and el.side.side == "pred" and el.errors.get(el.side.system, ("",))[0] == "correct":
+            el.attrs["data-realis-gold"] = gold[el.key]
 
 
 def _tally(elements: list[Element], systems: list[str]) -> list[dict]:

@@ -180,8 +180,12 @@ def test_score_page_shows_every_span_as_report_and_errors_say(browser, files, tm
     assert any(ord(c) > 0xFFFF for s in spans for c in s["text"])
     assert_matches_report(spans, report, errors)
     assert_links(spans, errors)
-    # realis is shown on triggers; arguments are labelled TYPE/role as in errors.tsv
+    # realis is shown on triggers; a correct one carries the gold realis, as realis accuracy counts them
     assert {s["realis"] for s in spans if s["layer"] == "trigger" and s["side"] == "pred"} == {"OTHER", "None"}
+    matched = [s for s in spans if "realisGold" in s]
+    assert len(matched) == report["realis"]["total"] == 1
+    assert sum(s["realis"] == s["realisGold"] for s in matched) == report["realis"]["correct"] == 0
+    # arguments are labelled TYPE/role as in errors.tsv
     assert {s["label"] for s in spans if s["layer"] == "argument" and s["side"] == "pred"} >= {"CONSULT/actor"}
     # the per-document tally of kinds adds up to the true positives and to the errors.tsv rows
     tally = Counter()
@@ -256,6 +260,9 @@ def test_score_page_of_the_lexicon_submission_on_the_test_split(browser, tmp_pat
     assert_texts(spans, {d["id"]: d["text"] for d in load_split("test")})
     assert_matches_report(spans, report, errors)
     assert_links(spans, errors)
+    matched = [s for s in spans if "realisGold" in s]
+    assert len(matched) == report["realis"]["total"]
+    assert sum(s["realis"] == s["realisGold"] for s in matched) == report["realis"]["correct"]
     page.assert_quiet()
     page.close()
 
