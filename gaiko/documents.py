@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
 from gaiko import schema
-from gaiko.io import GaikoError, iter_jsonl, loads, unique_keys
+from gaiko.io import GaikoError, iter_jsonl, loads, read_head, unique_keys
 
 METADATA_FIELDS = ("id", "title", "publisher", "url", "date", "date_note", "language", "source_file")
 _ENTITY_ID = re.compile(schema.ENTITY_ID_PATTERN)
@@ -115,7 +115,9 @@ def check_documents(docs: Iterable[dict], source: str | Path) -> None:
             raise GaikoError(f"document {doc.get('id')!r}: {problems[0]}{extra}", source)
 
 
-_Scalar = str | int | float | bool | None  # any JSON value but a container: its members are all counted
+# Any JSON value but a container (so every member is counted), and no integer too long for the fast path
+# (`loads` names one over MAX_INTEGER_DIGITS).
+_Scalar = str | Annotated[int, msgspec.Meta(ge=-10**18, le=10**18)] | float | bool | None
 
 
 class _GoldSpan(msgspec.Struct, forbid_unknown_fields=True):
@@ -177,10 +179,7 @@ def _decode_document(line: str) -> Any:
     members = len(doc) + sum(map(len, doc.get("entities") or ())) + sum(map(len, doc.get("raw_alignment") or ()))
     for event in doc.get("events") or ():
         members += len(event) + len(event.get("trigger") or ()) + sum(map(len, event.get("arguments") or ()))
-    return doc if unique_keys(line, members) and _LONG_NUMBER.search(line) is None else loads(line)
-
-
-_LONG_NUMBER = re.compile(r"\d{19}")  # maybe an integer too long for the fast path: `loads` decides
+    return doc if unique_keys(line, members) else loads(line)
 
 
 def load_documents(path: str | Path) -> list[dict]:
@@ -188,10 +187,38 @@ def load_documents(path: str | Path) -> list[dict]:
     return list(iter_documents(path))
 
 
+# Formats a gold file is mistaken for, by their first bytes: each is one error naming it, not a UTF-8 error.
+_NOT_JSONL = ((b"PAR1", "a Parquet file"), (b"ARROW1", "an Arrow file"),
+              (b"\xff\xff\xff\xff", "an Arrow stream (as `save_to_disk` writes)"),
+              (b"\x1f\x8b", "gzip-compressed"), (b"PK\x03\x04", "a zip archive"))
+_JSONL_HINT = ("gold files are JSON lines in the documents shape, one document per line; from the dataset "
+               "write one with `load_dataset(DIR, \"documents\", split=\"test\").to_json(FILE, force_ascii=False)`")
+
+
 def iter_documents(path: str | Path) -> Iterator[dict]:
-    """The documents of a gold JSONL file, read and validated as a stream (`load_documents`)."""
+    """The documents of a gold JSONL file, read and validated as a stream (`load_documents`).
+
+    A Parquet, Arrow or compressed file, a JSON array or indented JSON is refused in one error that
+    names what it is and how to write JSON lines.
+    """
+    head = read_head(path, 8)
+    kind = next((name for magic, name in _NOT_JSONL if head.startswith(magic)), None)
+    if kind:
+        raise GaikoError(f"is {kind}, not JSON lines; {_JSONL_HINT}", path)
     seen = set()
-    for line, doc in iter_jsonl(path, decode=_decode_document):
+    lines = iter_jsonl(path, decode=_decode_document)
+    while True:
+        try:
+            line, doc = next(lines)
+        except StopIteration:
+            return
+        except GaikoError as e:
+            if e.line == 1 and head.lstrip()[:1] in (b"[", b"{"):
+                raise GaikoError(f"looks like indented JSON, not JSON lines ({e.problem}); {_JSONL_HINT}",
+                                 path, 1) from None
+            raise
+        if isinstance(doc, list) and line == 1:
+            raise GaikoError(f"is a JSON array, not JSON lines; {_JSONL_HINT}", path, line)
         if not isinstance(doc, dict):
             raise GaikoError("each line must be a JSON object", path, line)
         problems = validate_document(doc)
