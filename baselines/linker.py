@@ -29,10 +29,9 @@ from gaiko import schema
 from gaiko.baselines.common import Span
 from gaiko.build import sentences
 
-TOPIC = True
 # Words between a chain and its particle that do not change who acts: honorifics and designators.
-SKIPPED_AFTER_CHAIN = ("同志", "首脳", "両国", "当局", "政府", "氏", "さん", "ら", "側")
-SUBJECT_PARTICLES = ("が", "は")
+SKIPPED_AFTER_CHAIN = ("同志", "首脳", "両国", "当局", "政府", "氏", "さん", "ら", "側", "など", "の高官", "高官")
+SUBJECT_PARTICLES = ("が", "は", "も")
 PARTICLE_ROLE: dict[str, str] = {"と": "recipient", "に": "recipient", "を": "recipient", "へ": "recipient",
                                  "で": "place"}
 VISITS = frozenset(("訪問", "訪朝", "訪露", "訪中", "訪米", "訪日", "訪韓", "到着", "訪れ", "入り"))
@@ -55,6 +54,7 @@ class Chain(NamedTuple):
     heads: tuple[Span, ...]  # who takes the role: the PERSON of ロシア|大統領|プーチン, both of 北朝鮮・ロシア
     end: int  # after skipped honorifics and designators
     particle: str  # the character after that
+    leaders: bool  # 北朝鮮・ロシア首脳: the countries' leaders, who may have been named before
 
 
 def chains(text: str, spans: list[Span]) -> list[Chain]:
@@ -73,16 +73,15 @@ def chains(text: str, spans: list[Span]) -> list[Chain]:
             else:
                 break
         group = tuple(group)
-        skipped = True
+        skipped, leaders = True, False
         while skipped:
             skipped = False
             for word in SKIPPED_AFTER_CHAIN:
                 if text.startswith(word, end):
-                    end, skipped = end + len(word), True
-                    break
+                    end, skipped, leaders = end + len(word), True, leaders or word == "首脳"
         label = next((lab for lab in CHAIN_HEAD_ORDER if any(s[2] == lab for s in group)), None)
         heads = tuple(s for s in group if s[2] == label) if label else ()
-        out.append(Chain(group, heads, end, text[end:end + 1]))
+        out.append(Chain(group, heads, end, text[end:end + 1], leaders))
         i = j
     return out
 
@@ -124,6 +123,7 @@ class Linker:
     def __init__(self, text: str, spans: list[Span], triggers: list[int]):
         self.text, self.spans, self.triggers = text, sorted(spans), sorted(triggers)  # trigger starts
         self.sentences = sentences(text, inside_quotes=True) or [(0, len(text))]
+        self.host_sentences = sentences(text)  # a quotation stays inside the sentence that quotes it
         self.starts = [s for s, _ in self.sentences]
         self.chains = chains(text, self.spans)
         self.headline_end = text.find("\n") if "\n" in text else len(text)
@@ -145,6 +145,15 @@ class Linker:
                                                                           self.text[head[0]:head[1]])]
         return pointer(same, trigger, sentence, after=False) or head
 
+    def speaker(self, trigger: tuple[int, int], sentence: tuple[int, int]) -> list[Span]:
+        """For a trigger inside a quotation, the subject (は/が) of the sentence that quotes it."""
+        host = next(((a, b) for a, b in self.host_sentences if a <= trigger[0] < b), sentence)
+        if host == sentence:
+            return []
+        subjects = [c for c in self.chains if host[0] <= c.mentions[0][0] and c.end < sentence[0]
+                    and c.particle in SUBJECT_PARTICLES and c.heads and c.heads[0][2] in PARTICIPANT]
+        return list(subjects[-1].heads) if subjects else []
+
     def anaphor(self, trigger: tuple[int, int], sentence: tuple[int, int], nearest_chain: int) -> bool:
         """A pair anaphor (両首脳, 両国, 両者) as subject or possessor before the trigger, nearer than any chain."""
         for word in PAIR_ANAPHORA:
@@ -162,12 +171,15 @@ class Linker:
         if trigger[1] <= self.headline_end and no_subject:
             before += [c for c in self.chains if trigger[1] <= c.mentions[0][0] and c.mentions[-1][1] <= sentence[1]]
         actor_chains: set[int] = set()
+        listed: set[int] = set()  # members of a 、-list already given the role of its last member
         hosted = False  # AはBとの接見で: the host B is the actor, the guest A the recipient
         for k in range(len(before) - 1, -1, -1):  # nearest first
             chain = before[k]
-            if not chain.heads:
+            if not chain.heads or k in listed:
                 continue
             label, heads = chain.heads[0][2], list(chain.heads)
+            if chain.leaders and label == "GPE" and len(self.pair) == 2:
+                heads = list(self.pair)  # 北朝鮮・ロシア首脳: the two leaders of the last meeting
             following = before[k + 1] if k + 1 < len(before) else None
             role, touches = None, trigger[0] in (chain.mentions[-1][1], chain.end)
             if touches and (visit or attack):
@@ -192,6 +204,12 @@ class Linker:
                 continue
             if role == "actor":
                 actor_chains.add(k)
+            j = k - 1  # A、B、Cなどの高官も: a 、-list shares the role of its last member
+            while role in ("actor", "recipient") and j >= 0 and before[j].particle == "、" and \
+                    before[j].end + 1 == before[j + 1].mentions[0][0] and before[j].heads and \
+                    before[j].heads[0][2] == label:
+                heads, j = list(before[j].heads) + heads, j - 1
+                listed.add(j + 1)
             if role == "recipient" and (visit or attack) and label in PLACE:
                 found.setdefault("place", heads)
                 country = before[k - 1] if k else None
@@ -238,17 +256,19 @@ class Linker:
         sentence, paragraph = self.sentence(trigger[0]), self.paragraph(trigger[0])
         found = self.roles(trigger, sentence, etype)
         frame = self.frame if self.frame and self.frame.paragraph == paragraph else None
+        if self.pair and self.anaphor(trigger, sentence, max((s[1] for s in found.get("actor", [])), default=0)):
+            found["actor"] = list(self.pair)  # 両首脳の会談: both participants of the last meeting
+        if "actor" not in found and self.speaker(trigger, sentence):
+            found["actor"] = self.speaker(trigger, sentence)  # 金氏は「…支持する」と述べた: the speaker acts
         if "actor" not in found:
             if frame and frame.actors:
                 found["actor"] = list(frame.actors)
-            elif TOPIC:
+            else:
                 k = bisect_right([p for p, _ in self.topics], sentence[0]) - 1
                 if k >= 0:
                     found["actor"] = list(self.topics[k][1])
-            if self.pair and self.anaphor(trigger, sentence, max((s[1] for v in found.values() for s in v), default=0)):
-                found["actor"] = list(self.pair)  # 両首脳の会談: both participants of the last meeting
-            found["actor"] = [self.nearest_mention(h, trigger, sentence) if not sentence[0] <= h[0] < sentence[1]
-                              else h for h in found.get("actor", [])]
+        found["actor"] = [self.nearest_mention(h, trigger, sentence) if not sentence[0] <= h[0] < sentence[1]
+                          else h for h in found.get("actor", [])]
         setting = frame if frame and frame.type in FRAME_TYPES and frame.realis == realis else None
         time = self.times(trigger, sentence) or (list(setting.time) if setting else [])
         if "place" not in found and setting and setting.place:
