@@ -125,7 +125,7 @@ def validate_command(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem.format(paths[0]))
     name = paths[0] if len(paths) == 1 else f"{len(paths)} files"
-    print(f"{name}: {len(problems)} problem{'s' * (len(problems) != 1)}", file=sys.stderr)
+    print(f"{name}: {len(problems)} problem{'s' * (len(problems) != 1)}")  # the report's last line
     return 1 if problems else 0
 
 

@@ -12,9 +12,39 @@ ERROR_COLUMNS = ("document", "layer", "error", "gold_start", "gold_end", "gold_l
                  "pred_start", "pred_end", "pred_label", "pred_text")
 
 
+_LAYER_ITEMS = {"ner": "entities", "events": "events"}
+
+
+def _shown(report: dict) -> list[str]:
+    """The sections with gold or predicted items: a layer with neither (events in an NER-only gold file
+    scored with NER-only predictions) would be rows of zeros that score nothing."""
+    counts = report["counts"]
+    return [section for section, items in _LAYER_ITEMS.items()
+            if counts["gold"][items] or counts["predicted"][items]]
+
+
+def _left_out(report: dict) -> str | None:
+    hidden = [s for s in _LAYER_ITEMS if s not in _shown(report)]
+    return (f"not shown: {', '.join(hidden)} (no gold and no predicted {' or '.join(_LAYER_ITEMS[s] for s in hidden)})"
+            if hidden else None)
+
+
+def _tuples_sentence(report: dict) -> str | None:
+    """Why the event denominators differ from the gold's event and argument counts."""
+    if "events" not in _shown(report):
+        return None
+    gold = report["counts"]["gold"]
+    tuples = ", ".join(f"{metric} {scores['micro']['tp'] + scores['micro']['fn']}"
+                       for metric, scores in report["events"].items())
+    return (f"gold tuples per event metric ({gold['events']} events, {gold['arguments']} arguments): {tuples}; "
+            "each metric counts a distinct tuple once, so events with the same trigger and type are one trigger "
+            "tuple, and an argument with the same span and role in several events of a type is one "
+            "argument_classification tuple (the attached metrics keep the trigger; coref counts entities)")
+
+
 def _rows(report: dict) -> Iterable[tuple[str, str, dict | None]]:
-    """(section, name, score object) for every micro and macro line of the report."""
-    for section in ("ner", "events"):
+    """(section, name, score object) for every micro and macro line of the shown sections."""
+    for section in _shown(report):
         for metric, scores in report[section].items():
             yield section, f"{metric} micro", scores["micro"]
             if scores["macro"] is not None:
@@ -42,8 +72,10 @@ def format_table(report: dict) -> str:
     text = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
             for row in lines]
     realis = report["realis"]
-    text.append(f"realis accuracy on matched triggers: {realis['accuracy']:.3f} "
-                f"({realis['correct']}/{realis['total']}, {realis.get('missing', 0)} without realis) {_ci(realis)}")
+    if "events" in _shown(report):
+        text.append(f"realis accuracy on matched triggers: {realis['accuracy']:.3f} "
+                    f"({realis['correct']}/{realis['total']}, {realis.get('missing', 0)} without realis) {_ci(realis)}")
+    text += [line for line in (_tuples_sentence(report), _left_out(report)) if line]
     text.append(_counts_sentence(report))
     return "\n".join(text) + "\n"
 
@@ -68,9 +100,12 @@ def format_markdown(report: dict) -> str:
     out += [f"| {s}.{n} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {_ci(v)} | "
             + " | ".join(_counts(v)) + " |" for s, n, v in _rows(report)]
     realis = report["realis"]
-    out += ["", f"Realis accuracy on matched triggers: {realis['accuracy']:.3f} ({realis['correct']}/{realis['total']}) "
-            f"{_ci(realis)}", ""]
-    for section in ("ner", "events"):
+    if "events" in _shown(report):
+        out += ["", f"Realis accuracy on matched triggers: {realis['accuracy']:.3f} "
+                f"({realis['correct']}/{realis['total']}) {_ci(realis)}"]
+    out += ["", *(f"{line[0].upper()}{line[1:]}." for line in (_tuples_sentence(report), _left_out(report)) if line)]
+    out += [""] if out[-1] else []
+    for section in _shown(report):
         for metric, scores in report[section].items():
             if not scores["per_type"]:
                 continue

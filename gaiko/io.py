@@ -102,6 +102,12 @@ def iter_lines(path: str | os.PathLike, max_bytes: int | None = None) -> Iterato
     yield b"".join(pieces)
 
 
+def read_head(path: str | os.PathLike, size: int) -> bytes:
+    """The first `size` bytes of an input file (to recognise its format before reading it as text)."""
+    with _open_regular(path) as file:
+        return _read(file, size, path)
+
+
 def read_text(path: str | os.PathLike, max_bytes: int | None = None) -> str:
     """Read a UTF-8 file strictly; a BOM or undecodable byte is an error naming the file and line."""
     data = read_bytes(path, max_bytes)

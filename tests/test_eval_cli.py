@@ -41,7 +41,8 @@ def test_validate_lists_every_problem_with_its_line(tmp_path, files, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(b"\xef\xbb\xbf" + "\n".join(BAD_LINES).encode() + b"\n\xff oops\n")
     assert main(["validate", str(bad), "--gold", str(gold)]) == 1
-    out = capsys.readouterr().out.splitlines()
+    *out, summary = capsys.readouterr().out.splitlines()  # the whole report is on stdout
+    assert summary == f"{bad}: 12 problems"
     assert all(line.startswith(f"{bad}:") for line in out)
     located = [(int(line.split(":")[1]), line.split(": ", 1)[1]) for line in out]
     expected = [(1, "byte order mark"), (1, "entities[0]: start/end must be integers"), (1, "unknown entity label"),
