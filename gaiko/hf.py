@@ -107,6 +107,36 @@ def compute_metrics(eval_pred: Any) -> dict[str, float]:
     return metrics
 
 
+def align_labels(word_ids: Sequence[int | None], tags: Sequence[str | int]) -> list[int]:
+    """Label ids for a subword encoding of one row (`encoding.word_ids()` with `is_split_into_words=True`
+    on the row's `tokens`): each token's first subword gets its tag id, special tokens and later subwords
+    -100, so the Trainer and `compute_metrics` score one tag per token."""
+    ids = [LABEL2ID[name] for name in _names(tags)]
+    labels, previous = [], None
+    for word in word_ids:
+        labels.append(IGNORE_INDEX if word is None or word == previous else ids[word])
+        previous = word
+    return labels
+
+
+def word_tags(word_ids: Sequence[int | None], predicted: Sequence[int], n_words: int,
+              fill: str | None = None) -> list[str]:
+    """One tag per token of a row from a subword model's predicted ids (the first subword's).
+
+    A token with no subword (dropped by the tokenizer, e.g. a space, or cut by truncation) is an error
+    naming how many, unless `fill` (e.g. "O") is given for them: no token is left out silently.
+    """
+    found: dict[int, str] = {}
+    for word, tag in zip(word_ids, _names(list(predicted)), strict=True):
+        if word is not None:
+            found.setdefault(word, tag)
+    missing = [w for w in range(n_words) if w not in found]
+    if missing and fill is None:
+        raise ValueError(f"{len(missing)} of {n_words} tokens have no subword (first: token {missing[0]}); "
+                         "encode without truncation, or pass fill='O'")
+    return [found.get(w, fill) for w in range(n_words)]
+
+
 def tags_to_predictions(rows: Iterable[Mapping[str, Any]],
                         predicted_tags: Iterable[Sequence[str | int]]) -> list[dict]:
     """Document predictions in the harness's format from `ner` rows and one predicted tag per token.

@@ -169,3 +169,17 @@ def test_tags_to_predictions_keeps_documents_without_entities_and_refuses_misali
 def test_the_kit_imports_without_torch_or_transformers():
     code = "import sys, gaiko.hf; sys.exit(bool({'torch', 'transformers'} & set(sys.modules)))"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_subword_labels_align_to_first_subwords_and_predictions_come_back_per_token():
+    tags = ["B-PERSON", "I-PERSON", "O", "B-GPE"]
+    word_ids = [None, 0, 0, 1, 2, 3, 3, None]  # [CLS] プ ## ー チ ... [SEP]-like encoding
+    labels = hf.align_labels(word_ids, tags)
+    assert labels == [-100, 1, -100, 2, 0, 5, -100, -100]
+    predicted = [0, 1, 2, 2, 0, 5, 6, 0]
+    assert hf.word_tags(word_ids, predicted, 4) == tags
+    with pytest.raises(ValueError, match="1 of 5 tokens have no subword"):
+        hf.word_tags(word_ids, predicted, 5)
+    assert hf.word_tags(word_ids, predicted, 5, fill="O") == [*tags, "O"]
+    metrics = hf.compute_metrics((np.array([predicted]), np.array([labels])))
+    assert metrics["f1"] == 1.0
