@@ -22,6 +22,7 @@ with the particle after the chain (honorifics and designators such as 氏, 首�
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import NamedTuple
 
@@ -38,6 +39,7 @@ VISITS = frozenset(("訪問", "訪朝", "訪露", "訪中", "訪米", "訪日", 
 # Visits whose word names the host country (訪朝: North Korea), with that country's usual surfaces.
 VISITED = {"訪朝": ("北朝鮮", "朝", "朝鮮民主主義人民共和国"), "訪露": ("ロシア", "露", "ロ", "ロシア連邦"),
            "訪中": ("中国", "中"), "訪米": ("米国", "米", "アメリカ"), "訪日": ("日本", "日"), "訪韓": ("韓国", "韓")}
+TOWARDS = re.compile(r"[^、。「」]{1,6}?(?:に対する|に対し|への)")
 HELD = ("行わ", "開か", "実施")  # 会談がモスクワで行われた: a place named after the trigger
 PAIR_ANAPHORA = ("両首脳", "両国", "両者", "両外相", "両氏")
 HOSTING = frozenset(("迎え", "出迎え", "接見", "案内", "招待"))
@@ -130,6 +132,7 @@ class Linker:
         self.topics = [(c.end, c.heads) for c in self.chains
                        if c.particle in SUBJECT_PARTICLES and c.heads and c.heads[0][2] in PARTICIPANT]
         self.frame: Frame | None = None
+        self.visitor: tuple[Span, ...] = ()  # who made the last visit: the guest of a later 出迎え
         self.pair: tuple[Span, ...] = ()  # the two participants of the last meeting, for 両首脳, 両国
 
     def sentence(self, position: int) -> tuple[int, int]:
@@ -171,6 +174,7 @@ class Linker:
         if trigger[1] <= self.headline_end and no_subject:
             before += [c for c in self.chains if trigger[1] <= c.mentions[0][0] and c.mentions[-1][1] <= sentence[1]]
         actor_chains: set[int] = set()
+        subject_seen = False
         listed: set[int] = set()  # members of a 、-list already given the role of its last member
         hosted = False  # AはBとの接見で: the host B is the actor, the guest A the recipient
         for k in range(len(before) - 1, -1, -1):  # nearest first
@@ -194,16 +198,21 @@ class Linker:
                 role = "actor"  # 「AとBが」: A is coordinated with the actor B
             elif chain.particle == "の" and visit and following and following.end == trigger[0]:
                 role = "actor"  # X の Y 訪問: the visitor X
+            elif chain.particle == "の" and TOWARDS.match(self.text, chain.end + 1, trigger[0]):
+                role = "recipient"  # ロシアの政策に対する支持: directed at Russia
             elif chain.particle in PARTICLE_ROLE:
                 role = PARTICLE_ROLE[chain.particle]
             if role in ("actor", "recipient") and label not in PARTICIPANT:
                 role = "place" if role == "recipient" or visit or attack else None
             if role is None or (role == "place" and label not in PLACE):
                 continue
+            if role == "recipient" and subject_seen and not hosted:
+                continue  # Xに到着し、金氏は…出迎え: before the subject lies another clause
             if role in found and not (role == "actor" and k + 1 in actor_chains):
                 continue
             if role == "actor":
                 actor_chains.add(k)
+                subject_seen = subject_seen or chain.particle in SUBJECT_PARTICLES
             j = k - 1  # A、B、Cなどの高官も: a 、-list shares the role of its last member
             while role in ("actor", "recipient") and j >= 0 and before[j].particle == "、" and \
                     before[j].end + 1 == before[j + 1].mentions[0][0] and before[j].heads and \
@@ -256,6 +265,9 @@ class Linker:
         sentence, paragraph = self.sentence(trigger[0]), self.paragraph(trigger[0])
         found = self.roles(trigger, sentence, etype)
         frame = self.frame if self.frame and self.frame.paragraph == paragraph else None
+        word = self.text[trigger[0]:trigger[1]]
+        if word in HOSTING and "recipient" not in found and self.visitor:
+            found["recipient"] = [self.nearest_mention(h, trigger, sentence) for h in self.visitor]  # the guest
         if self.pair and self.anaphor(trigger, sentence, max((s[1] for s in found.get("actor", [])), default=0)):
             found["actor"] = list(self.pair)  # 両首脳の会談: both participants of the last meeting
         if "actor" not in found and self.speaker(trigger, sentence):
@@ -275,6 +287,8 @@ class Linker:
             found["place"] = list(setting.place)
         if time:
             found["time"] = time
+        if word in VISITS and found.get("actor"):
+            self.visitor = tuple(found["actor"])
         if etype == "CONSULT" and len(found.get("actor", []) + found.get("recipient", [])) == 2:
             self.pair = tuple(found.get("actor", []) + found.get("recipient", []))
         self.frame = Frame(paragraph, etype, realis, tuple(found.get("actor", ())), tuple(found.get("place", ())), tuple(time))

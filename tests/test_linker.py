@@ -72,3 +72,23 @@ def test_a_meeting_lends_its_time_and_place_to_its_paragraph_only():
 def test_pair_anaphora_take_the_two_participants_of_the_last_meeting():
     events = linked("[石破|PERSON]は[李|PERSON]と<会談|CONSULT>した。両首脳は<協力|COOPERATE>を確認した。")
     assert events[1] == [("actor", "石破"), ("actor", "李")]
+
+
+@pytest.mark.parametrize("markup, expected", [
+    # a 、-list shares the role of its last member (…などの高官も同行)
+    ("[ラブロフ|PERSON][外相|TITLE]、[ショイグ|PERSON][書記|TITLE]などの高官も<同行|CONSULT>した。",
+     [[("actor", "ラブロフ"), ("actor", "ショイグ")]]),
+    # Xの…に対する: directed at X
+    ("[モンゴル|GPE]は[ロシア|GPE]の立場に対する<支持|SUPPORT>を示した。",
+     [[("actor", "モンゴル"), ("recipient", "ロシア")]]),
+    # a quotation's event: the quoting subject acts
+    ("[石破|PERSON]氏は「関係を<支持|SUPPORT>する」と述べた。", [[("actor", "石破")]]),
+])
+def test_lists_directions_and_quotations(markup, expected):
+    assert linked(markup) == expected
+
+
+def test_a_host_greets_the_last_visitor():
+    events = linked("[習|PERSON][主席|TITLE]は[カザン|GPE]に<到着|CONSULT>し、[プーチン|PERSON]氏が<出迎え|CONSULT>た。")
+    assert ("recipient", "習") in events[1] and ("actor", "プーチン") in events[1]
+
