@@ -1,17 +1,18 @@
 """Label Studio results ↔ gold documents, both ways.
 
 Export → gold (`export_to_documents`): one annotation per task is used — the non-cancelled ground-truth one,
-else the only non-cancelled one; several non-adjudicated annotations are an error (adjudicate by marking one
-as ground truth); a task with none is reported as unannotated. Drafts and predictions are never gold.
-Regions labelled by the `entity` control are mentions, by the `trigger` control event triggers; per-region
-realis / entity-id results share their region's id; a relation links a trigger to a mention and its label is
-the role. The relation is oriented by what its ends are (trigger → mention) whatever its `direction`; only
-when both ends are both a trigger and a mention does `direction` decide ("left" makes `to_id` the trigger,
-"right" and "bi" make `from_id` the trigger).
+else the only non-cancelled one; several non-adjudicated annotations are an error (adjudicate: `gaiko ls
+adjudicate`); a task with none is reported as unannotated. Drafts and predictions are never gold.
+Regions labelled by the `entity` control are mentions, by the `trigger` control event triggers (a region with
+both is refused); per-region realis / entity-id results share their region's id; a relation links a trigger to
+a mention and its label is the role. The relation is oriented by its ends (trigger → mention) whatever its
+`direction`, so a second role on one pair can be stored mention → trigger, the only form Label Studio keeps.
 
-Task text with `\\r\\n` (or a lone `\\r`) is normalized to `\\n` and offsets are shifted, so gold texts hold `\\n`
-only. Offsets are code points; `value.text` is checked against the text: a difference in whitespace only (Label
-Studio collapses it) is counted and the offsets are trusted, any other difference is an error.
+The export is read strictly: region ids are strings, flags are booleans, anything else is one error line that
+names the task, the annotation and the region by its text and offsets. Task text with `\\r\\n` (or a lone
+`\\r`) is normalized to `\\n` and offsets are shifted, so gold texts hold `\\n` only. Offsets are code
+points; `value.text` is checked against the text: whitespace collapsed inside the span (Label Studio does that)
+is counted and the offsets are trusted, any other difference (also whitespace at an edge) is an error.
 Mention ids are m1, m2, … by offset and event ids e1, … by trigger offset, so the gold is deterministic.
 
 Gold → results (`documents_to_results`) is the exact inverse, used to load typed annotations into Label Studio;
@@ -39,6 +40,9 @@ from gaiko.io import GaikoError, brief
 LABELS_OF_CONTROL = {ENTITY_CONTROL: schema.ENTITY_LABELS, TRIGGER_CONTROL: schema.EVENT_LABELS}
 RESULT_TYPE_OF_CONTROL = {ENTITY_CONTROL: "labels", TRIGGER_CONTROL: "labels", REALIS_CONTROL: "choices",
                           ENTITY_ID_CONTROL: "textarea"}
+DIRECTIONS = ("right", "left", "bi")
+# Task meta key: relations per pushed annotation / prediction ("annotation:ID", "prediction:ID" → count).
+PUSHED_RELATIONS = "gaiko_pushed_relations"
 ENTITY_ORDER = {name: i for i, name in enumerate(schema.ENTITY_LABELS)}
 EVENT_ORDER = {name: i for i, name in enumerate(schema.EVENT_LABELS)}
 # The entity type of a mention created for a predicted argument that matches no predicted entity.
@@ -68,6 +72,7 @@ class ConversionReport:
     unannotated: list[str] = field(default_factory=list)
     newline_tasks: int = 0
     whitespace_mismatches: int = 0
+    relation_losses: list[str] = field(default_factory=list)
     mentions: int = 0
     events: int = 0
     arguments: int = 0
@@ -96,11 +101,18 @@ class ExportTask:
         self.removed = [i for i, ch in enumerate(self.raw_text) if ch == "\r" and self.raw_text[i + 1: i + 2] == "\n"]
         self.text = self.raw_text.replace("\r\n", "\n").replace("\r", "\n")
 
-    def error(self, problem: str, annotation: Any = None, region: Any = None) -> GaikoError:
+    def error(self, problem: str, annotation: Any = None, region: str | None = None) -> GaikoError:
+        """One error line: task id and document, annotation id and the region as the UI shows it."""
         where = f"task {self.id}" + (f" ({self.doc_id})" if self.doc_id else "")
-        where += f" annotation {annotation}" if annotation is not None else ""
+        where += f" annotation {brief(annotation)}" if annotation is not None else ""
         where += f" region {region}" if region is not None else ""
         return GaikoError(f"{where}: {problem}", self.source)
+
+    def region(self, rid: Any, start: Any = None, end: Any = None) -> str:
+        """A region named by its text and offsets (what an annotator can find) and its id (the Info panel's)."""
+        if _is_int(start) and _is_int(end) and 0 <= start < end <= len(self.raw_text):
+            return f"{brief(self.raw_text[start:end])} at {start}-{end} (id {brief(rid)})"
+        return f"id {brief(rid)}"
 
     def shift(self, offset: int) -> int:
         """Offset in the raw text → offset in the normalized text (a removed '\\r' maps to its '\\n')."""
@@ -135,7 +147,7 @@ def _entity_id(values: Any, fail) -> str | None:
 def annotation_to_document(task: ExportTask, annotation: dict, report: ConversionReport) -> dict:
     """The gold document of one annotation (no metadata beyond id, title and text)."""
     aid = annotation.get("id")
-    regions: dict[Any, dict] = {}
+    regions: dict[str, dict] = {}
     relations: list[dict] = []
     result = annotation.get("result")
     if not isinstance(result, list):
@@ -146,22 +158,21 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
         if r.get("type") == "relation":
             relations.append(r)
             continue
-        rid = r.get("id")
+        rid, value = r.get("id"), r.get("value")
+        start, end = (value.get("start"), value.get("end")) if isinstance(value, dict) else (None, None)
 
-        def fail(problem: str, rid=rid) -> GaikoError:
-            return task.error(problem, aid, rid)
+        def fail(problem: str, rid=rid, start=start, end=end) -> GaikoError:
+            return task.error(problem, aid, task.region(rid, start, end))
 
+        if not isinstance(rid, str) or not rid:
+            raise fail(f"region id must be a non-empty string, got {brief(rid)}")
         control = r.get("from_name")
         if control not in RESULT_TYPE_OF_CONTROL or r.get("to_name", TEXT_NAME) != TEXT_NAME:
             raise fail(f"unknown control {brief(control)} (the project's labeling config is not the generated one)")
         if r.get("type") != RESULT_TYPE_OF_CONTROL[control]:
             raise fail(f"control {brief(control)} gave a result of type {brief(r.get('type'))}")
-        if rid is None:
-            raise fail("result has no region id")
-        value = r.get("value")
         if not isinstance(value, dict):
             raise fail("result has no 'value' object")
-        start, end = value.get("start"), value.get("end")
         if not (_is_int(start) and _is_int(end)):
             raise fail(f"start/end must be integers, got {brief(start)}/{brief(end)}")
         if not 0 <= start < end <= len(task.raw_text):
@@ -169,7 +180,10 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
         span_text = task.raw_text[start:end]
         shown = value.get("text")
         if isinstance(shown, str) and shown != span_text:
-            if _collapse(shown) != _collapse(span_text):
+            # Only whitespace collapsed inside the span (Label Studio does that) leaves the offsets right;
+            # whitespace gained or lost at an edge means the span is not what the annotator saw.
+            inner = shown == shown.strip() and span_text == span_text.strip()
+            if not inner or _collapse(shown) != _collapse(span_text):
                 raise fail(f"value.text {brief(shown)} != text[{start}:{end}] {brief(span_text)}")
             report.whitespace_mismatches += 1
         region = regions.setdefault(rid, {"start": start, "end": end})
@@ -185,16 +199,26 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
         else:
             region[control] = _entity_id(value.get("text"), fail)
 
+    def named(rid: str) -> str:
+        return task.region(rid, regions[rid]["start"], regions[rid]["end"]) if rid in regions else task.region(rid)
+
     for rid, region in regions.items():
+        if ENTITY_CONTROL in region and TRIGGER_CONTROL in region:
+            raise task.error(f"region has both an entity label ({region[ENTITY_CONTROL]}) and a trigger label "
+                             f"({region[TRIGGER_CONTROL]}), e.g. from a label hotkey pressed while it was "
+                             "selected; remove one label and label that span again as a separate region",
+                             aid, named(rid))
         if ENTITY_CONTROL not in region and TRIGGER_CONTROL not in region:
-            raise task.error("per-region result for a region that has no entity or trigger label", aid, rid)
+            raise task.error("per-region result for a region that has no entity or trigger label", aid, named(rid))
         if REALIS_CONTROL in region and TRIGGER_CONTROL not in region:
-            raise task.error("realis on a region that is not an event trigger", aid, rid)
+            raise task.error(f"realis {region[REALIS_CONTROL]} on a {region[ENTITY_CONTROL]} mention, e.g. from a "
+                             "realis hotkey pressed while it was selected; remove it (the realis applies to "
+                             "triggers only)", aid, named(rid))
         if TRIGGER_CONTROL in region and REALIS_CONTROL not in region:
-            raise task.error(f"{region[TRIGGER_CONTROL]} trigger has no realis; choose one", aid, rid)
+            raise task.error(f"{region[TRIGGER_CONTROL]} trigger has no realis; choose one", aid, named(rid))
         if region.get(ENTITY_ID_CONTROL) and region.get(ENTITY_CONTROL) not in schema.COREF_LABELS:
             raise task.error(f"entity id {region[ENTITY_ID_CONTROL]!r} on a region that is not a mention of "
-                             f"a type with entity ids ({', '.join(sorted(schema.COREF_LABELS))})", aid, rid)
+                             f"a type with entity ids ({', '.join(sorted(schema.COREF_LABELS))})", aid, named(rid))
 
     def span(region: dict) -> tuple[int, int]:
         return task.shift(region["start"]), task.shift(region["end"])
@@ -203,30 +227,34 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
                              key=lambda rid: (*span(regions[rid]), ENTITY_ORDER[regions[rid][ENTITY_CONTROL]]))
     for a, b in zip(mention_regions, mention_regions[1:]):
         if span(regions[b])[0] < span(regions[a])[1]:
-            raise task.error(f"mention overlaps mention region {a}; mentions are flat", aid, b)
+            raise task.error(f"mention overlaps mention region {named(a)}; mentions are flat", aid, named(b))
     mention_ids = {rid: f"m{i}" for i, rid in enumerate(mention_regions, start=1)}
     trigger_regions = sorted((rid for rid, g in regions.items() if TRIGGER_CONTROL in g),
                              key=lambda rid: (*span(regions[rid]), EVENT_ORDER[regions[rid][TRIGGER_CONTROL]]))
-    arguments: dict[Any, list[tuple[str, Any]]] = {rid: [] for rid in trigger_regions}
+    arguments: dict[str, list[tuple[str, str]]] = {rid: [] for rid in trigger_regions}
 
     for rel in relations:
         ends = (rel.get("from_id"), rel.get("to_id"))
-        where = f"relation {ends[0]}→{ends[1]}"
+        where = f"relation {brief(ends[0])}→{brief(ends[1])}"
         for end in ends:
+            if not isinstance(end, str):
+                raise task.error(f"{where}: region ids must be strings, got {brief(end)}", aid)
             if end not in regions:
-                raise task.error(f"{where}: region {brief(end)} it points to is missing", aid, end)
-        fits = [(t, m) for t, m in (ends, ends[::-1])
-                if TRIGGER_CONTROL in regions[t] and ENTITY_CONTROL in regions[m]]
+                raise task.error(f"{where}: the region it points to is missing", aid, named(end))
+        if rel.get("direction", "right") not in DIRECTIONS:
+            raise task.error(f"{where}: unknown direction {brief(rel.get('direction'))}", aid, named(ends[0]))
+        # Oriented by its ends (no region is both a trigger and a mention), whatever its direction.
+        fits = [(t, m) for t, m in (ends, ends[::-1]) if TRIGGER_CONTROL in regions[t] and ENTITY_CONTROL in regions[m]]
         if not fits:
-            raise task.error(f"{where} does not link an event trigger to a mention", aid, ends[0])
-        trigger, mention = fits[1] if len(fits) == 2 and rel.get("direction") == "left" else fits[0]
+            raise task.error(f"{where} does not link an event trigger to a mention", aid, named(ends[0]))
+        trigger, mention = fits[0]
         role = _single(rel.get("labels"), schema.ROLE_NAMES, "role",
-                       lambda p: task.error(f"{where}: {p}", aid, ends[0]))
+                       lambda p: task.error(f"{where}: {p}", aid, named(trigger)))
         label = regions[mention][ENTITY_CONTROL]
         if label not in schema.ROLE_ENTITY_TYPES[role]:
-            raise task.error(f"{where}: a {role} cannot be a {label} mention", aid, mention)
+            raise task.error(f"{where}: a {role} cannot be a {label} mention", aid, named(mention))
         if (role, mention) in arguments[trigger]:
-            raise task.error(f"{where}: duplicate {role} relation", aid, trigger)
+            raise task.error(f"{where}: duplicate {role} relation to mention {named(mention)}", aid, named(trigger))
         arguments[trigger].append((role, mention))
 
     entities = []
@@ -245,10 +273,34 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
             "events": events}
 
 
+def lost_relations(task: ExportTask, raw_task: dict) -> list[str]:
+    """Warnings for annotations that hold fewer relations than were pushed (to them, or to the prediction they
+    were made from): the editor drops relations it cannot keep, and a pull should say so."""
+    meta = raw_task.get("meta")
+    pushed = meta.get(PUSHED_RELATIONS) if isinstance(meta, dict) else None
+    if not isinstance(pushed, dict):
+        return []
+    warnings = []
+    for a in raw_task.get("annotations") or []:
+        if not isinstance(a, dict) or not isinstance(a.get("result"), list):
+            continue
+        held = sum(1 for r in a["result"] if isinstance(r, dict) and r.get("type") == "relation")
+        for key in (f"annotation:{a.get('id')}", f"prediction:{a.get('parent_prediction')}"):
+            if isinstance(pushed.get(key), int) and held < pushed[key]:
+                source = key.replace(":", " ")
+                warnings.append(f"{task.source}: task {task.id} ({task.doc_id}) annotation {a.get('id')}: holds "
+                                f"{held} relations, {pushed[key]} were pushed to {source}; check its arguments")
+    return warnings
+
+
 def _choose_annotation(task: ExportTask, raw_task: dict, report: ConversionReport) -> dict | None:
     annotations = raw_task.get("annotations") or []
     if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
         raise task.error("'annotations' is not a list of objects")
+    for a in annotations:
+        for flag in ("was_cancelled", "ground_truth"):
+            if flag in a and type(a[flag]) is not bool:
+                raise task.error(f"{flag!r} must be true or false, got {brief(a[flag])}", a.get("id"))
     live = [a for a in annotations if not a.get("was_cancelled")]
     report.cancelled_skipped += len(annotations) - len(live)
     report.drafts_ignored += len(raw_task.get("drafts") or [])
@@ -295,6 +347,7 @@ def convert_export(export: Any, source: str, documents: dict[str, dict] | None =
             if clean["text"] != task.text:
                 raise task.error(f"text differs from the clean document (sha256 {text_sha256(task.text)[:12]} "
                                  f"vs {text_sha256(clean['text'])[:12]}); re-import the task")
+        report.relation_losses.extend(lost_relations(task, raw_task))
         annotation = _choose_annotation(task, raw_task, report)
         if annotation is None:
             if require_complete:
@@ -329,8 +382,26 @@ def _region(rid: str, control: str, start: int, end: int, text: str | list[str],
             "value": {"start": start, "end": end, "text": text, **value}}
 
 
-def _relation(trigger_id: str, mention_id: str, role: str) -> dict:
-    return {"from_id": trigger_id, "to_id": mention_id, "type": "relation", "direction": "right", "labels": [role]}
+def _relations(trigger_id: str, arguments: list[tuple[str, str]], where: str) -> list[dict]:
+    """Relations of one trigger to its (role, mention region id) arguments, in a form the editor keeps.
+
+    Label Studio keeps one relation per ordered pair of regions (a second one is dropped on load), so a
+    second role on the same mention is drawn the other way, mention → trigger; direction "left" still shows
+    the arrow on the mention, and the converter orients a relation by its ends. A third role cannot be kept.
+    """
+    relations, seen = [], {}
+    for role, mention_id in arguments:
+        seen[mention_id] = seen.get(mention_id, 0) + 1
+        if seen[mention_id] == 1:
+            relations.append({"from_id": trigger_id, "to_id": mention_id, "type": "relation", "direction": "right",
+                              "labels": [role]})
+        elif seen[mention_id] == 2:
+            relations.append({"from_id": mention_id, "to_id": trigger_id, "type": "relation", "direction": "left",
+                              "labels": [role]})
+        else:
+            raise GaikoError(f"{where}: event {trigger_id} has three roles on one mention; Label Studio keeps at "
+                             "most two relations between two regions (one each way)")
+    return relations
 
 
 def documents_to_results(doc: dict) -> list[dict]:
@@ -348,7 +419,8 @@ def documents_to_results(doc: dict) -> list[dict]:
         t = ev["trigger"]
         results.append(_region(ev["id"], TRIGGER_CONTROL, t["start"], t["end"], t["text"], labels=[ev["type"]]))
         results.append(_region(ev["id"], REALIS_CONTROL, t["start"], t["end"], t["text"], choices=[ev["realis"]]))
-        results.extend(_relation(ev["id"], a["mention_id"], a["role"]) for a in ev["arguments"])
+        results.extend(_relations(ev["id"], [(a["role"], a["mention_id"]) for a in ev["arguments"]],
+                                  f"document {doc['id']!r}"))
     return results
 
 
@@ -374,7 +446,7 @@ def predictions_to_results(text: str, prediction: dict, where: str) -> list[dict
         label = known(ent.get("label"), schema.ENTITY_LABELS, "entity label")
         results.append(_region(rid, ENTITY_CONTROL, start, end, text[start:end], labels=[label]))
         mention_at.setdefault((start, end), rid)
-    relations = []
+    relations = []  # (trigger region, its (role, mention region) arguments)
     for i, ev in enumerate(prediction.get("events") or []):
         if not isinstance(ev, dict):
             raise GaikoError(f"{where}: event {i} is not an object")
@@ -385,6 +457,7 @@ def predictions_to_results(text: str, prediction: dict, where: str) -> list[dict
         if ev.get("realis") is not None:
             results.append(_region(rid, REALIS_CONTROL, start, end, text[start:end],
                                    choices=[known(ev["realis"], schema.REALIS_VALUES, "realis")]))
+        arguments = []
         for j, arg in enumerate(ev.get("arguments") or []):
             a_span = span(arg, f"event {i} argument {j}")
             role = known(arg.get("role"), schema.ROLE_NAMES, "role")
@@ -392,5 +465,6 @@ def predictions_to_results(text: str, prediction: dict, where: str) -> list[dict
                 mention_at[a_span] = f"a{len(mention_at) + 1}"
                 results.append(_region(mention_at[a_span], ENTITY_CONTROL, *a_span, text[slice(*a_span)],
                                        labels=[DEFAULT_ARGUMENT_TYPE[role]]))
-            relations.append(_relation(rid, mention_at[a_span], role))
+            arguments.append((role, mention_at[a_span]))
+        relations.extend(_relations(rid, arguments, where))
     return results + relations

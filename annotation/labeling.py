@@ -19,6 +19,7 @@ REALIS_CONTROL = "realis"
 ENTITY_ID_CONTROL = "entity_id"
 CONFIG_PATH = Path(__file__).with_name("labeling_config.xml")
 DEFAULT_PROJECT = "gaiko"
+STICKY_STYLE = "position: sticky; bottom: 0; z-index: 10; background: #fff; border-top: 2px solid #888; padding: 4px 8px"
 
 
 def _label(value: str, color: str, hint: str) -> str:
@@ -39,20 +40,25 @@ def labeling_config() -> str:
         *(_label(t.name, t.color, t.description) for t in schema.EVENT_TYPES),
         "  </Labels>",
         f'  <Text name="{TEXT_NAME}" value="$text" granularity="symbol"/>',
-        "  <Relations>",
+        '  <Relations choice="single">',  # one role per relation; the frontend defaults to multiple
         *(f"    <Relation value={quoteattr(r.name)} hint={quoteattr(r.description)}/>" for r in schema.ROLES),
         "  </Relations>",
-        f'  <View visibleWhen="region-selected" whenTagName="{TRIGGER_CONTROL}">',
-        '    <Header value="Realis of the selected trigger"/>',
-        f'    <Choices name="{REALIS_CONTROL}" toName="{TEXT_NAME}" perRegion="true" choice="single" '
+        # The per-region controls render after the text: sticky, they stay in view in a long task.
+        f'  <View style="{STICKY_STYLE}">',
+        f'    <View visibleWhen="region-selected" whenTagName="{TRIGGER_CONTROL}">',
+        '      <Header value="Realis of the selected trigger (required)" size="5"/>',
+        f'      <Choices name="{REALIS_CONTROL}" toName="{TEXT_NAME}" perRegion="true" choice="single" '
+        'required="true" requiredMessage="Every event trigger needs a realis: select the trigger and choose one." '
         'showInline="true">',
-        *(f"      <Choice value={quoteattr(name)} hint={quoteattr(desc)}/>" for name, desc in schema.REALIS),
-        "    </Choices>",
-        "  </View>",
-        f'  <View visibleWhen="region-selected" whenTagName="{ENTITY_CONTROL}" whenLabelValue="{coref_labels}">',
-        '    <Header value="Canonical entity id of the selected mention (lower_snake_case, e.g. vladimir_putin)"/>',
-        f'    <TextArea name="{ENTITY_ID_CONTROL}" toName="{TEXT_NAME}" perRegion="true" maxSubmissions="1" '
+        *(f"        <Choice value={quoteattr(name)} hint={quoteattr(desc)}/>" for name, desc in schema.REALIS),
+        "      </Choices>",
+        "    </View>",
+        f'    <View visibleWhen="region-selected" whenTagName="{ENTITY_CONTROL}" whenLabelValue="{coref_labels}">',
+        '      <Header value="Canonical entity id of the selected mention (lower_snake_case, e.g. vladimir_putin)" '
+        'size="5"/>',
+        f'      <TextArea name="{ENTITY_ID_CONTROL}" toName="{TEXT_NAME}" perRegion="true" maxSubmissions="1" '
         'editable="true" rows="1"/>',
+        "    </View>",
         "  </View>",
         "</View>",
     ]

@@ -29,3 +29,17 @@ def test_config_carries_the_schema():
     assert realis in list(shown_when["trigger"]) and shown_when["trigger"].get("whenLabelValue") is None
     assert entity_id in list(shown_when["entity"])
     assert set(shown_when["entity"].get("whenLabelValue").split(",")) == schema.COREF_LABELS
+
+
+def test_config_guards_what_the_editor_would_let_through():
+    """One role per relation, a realis required for every trigger, and the per-region controls inside a sticky
+    view (they render after the whole text, off-screen in a long task, otherwise)."""
+    root = ET.fromstring(labeling_config())
+    (relations,) = root.iter("Relations")
+    assert relations.get("choice") == "single"
+    (realis,) = root.iter("Choices")
+    assert realis.get("required") == "true" and realis.get("choice") == "single"
+    sticky = [el for el in root.iter("View") if "position: sticky" in (el.get("style") or "")]
+    assert len(sticky) == 1 and "bottom: 0" in sticky[0].get("style")
+    per_region = {el for el in root.iter() if el.get("perRegion") == "true"}
+    assert len(per_region) == 2 and per_region <= set(sticky[0].iter())

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from gaiko.annotation.convert import convert_export, text_sha256
+from gaiko import schema
+from gaiko.annotation.convert import PUSHED_RELATIONS, convert_export, documents_to_results, task_data, text_sha256
 from gaiko.cli import main
 from gaiko.io import GaikoError, iter_jsonl
 
@@ -175,31 +176,31 @@ def set_value(**values):
 CASES = {
     "relation with a missing end": (
         lambda result, task: drop_region(result, from_name="entity", id=first(result, type="relation")["to_id"]),
-        "region {to_id}: relation {from_id}→{to_id}: region '{to_id}' it points to is missing"),
+        "region id '{to_id}': relation '{from_id}'→'{to_id}': the region it points to is missing"),
     "label unknown to the schema": (
         lambda result, task: first(result, from_name="entity")["value"].update(labels=["NORP"]),
-        "region m1: unknown entity label 'NORP'"),
+        "region '𠮷田' at 0-2 (id 'm1'): unknown entity label 'NORP'"),
     "control unknown to the config": (
         lambda result, task: first(result, from_name="entity").update(from_name="ner"),
-        "region m1: unknown control 'ner'"),
-    "region past the end of the text": (set_value(end=10_000), "region m1: region 0-10000 is empty or outside"),
-    "negative offset": (set_value(start=-1), "region m1: region -1-"),
-    "float offset": (set_value(start=0.0), "region m1: start/end must be integers"),
-    "value.text that is not the text": (set_value(text="プーチン"), "region m1: value.text 'プーチン' != text[0:2]"),
+        "region '𠮷田' at 0-2 (id 'm1'): unknown control 'ner'"),
+    "region past the end of the text": (set_value(end=10_000), "region id 'm1': region 0-10000 is empty or outside"),
+    "negative offset": (set_value(start=-1), "region id 'm1': region -1-"),
+    "float offset": (set_value(start=0.0), "region id 'm1': start/end must be integers"),
+    "value.text that is not the text": (set_value(text="プーチン"), "region '𠮷田' at 0-2 (id 'm1'): value.text 'プーチン' != text[0:2]"),
     "trigger without realis": (
         lambda result, task: result.remove(first(result, from_name="realis")), "trigger has no realis"),
     "realis on a mention": (
         lambda result, task: move_to(result, first(result, from_name="realis"), "m1"),
-        "region m1: realis on a region that is not an event trigger"),
+        "region '𠮷田' at 0-2 (id 'm1'): realis OTHER on a PERSON mention"),
     "entity id on a TITLE mention": (
         lambda result, task: move_to(result, first(result, from_name="entity_id"), "m2"),
-        "region m2: entity id 'yoshida' on a region that is not a mention of a type with entity ids"),
+        "region '外相' at 2-4 (id 'm2'): entity id 'yoshida' on a region that is not a mention of a type with entity ids"),
     "two entity ids": (
         lambda result, task: first(result, from_name="entity_id")["value"].update(text=["a", "b"]),
-        "region m1: several entity ids"),
+        "region '𠮷田' at 0-2 (id 'm1'): several entity ids"),
     "results of one region disagreeing on offsets": (
         lambda result, task: first(result, from_name="entity_id", id="m1")["value"].update(end=1),
-        "region m1: results of one region disagree on its offsets"),
+        "region '𠮷' at 0-1 (id 'm1'): results of one region disagree on its offsets"),
     "relation without a role": (
         lambda result, task: first(result, type="relation").pop("labels"), "expected exactly one role"),
     "role the mention type cannot fill": (
@@ -209,11 +210,34 @@ CASES = {
         "does not link an event trigger to a mention"),
     "overlapping mentions": (
         lambda result, task: widen(result, task, "m2", 1),
-        "region m2: mention overlaps mention region m1"),
+        "region '田外相' at 1-4 (id 'm2'): mention overlaps mention region '𠮷田' at 0-2 (id 'm1')"),
     "text changed after import": (
         lambda result, task: task["data"].update(text=task["data"]["text"].replace("平壌", "平城")),
         "text differs from the text it was imported with"),
     "missing text": (lambda result, task: task["data"].pop("text"), "data has no 'text' string"),
+    "region id given as a list": (
+        lambda result, task: first(result, from_name="entity").update(id=["m1"]),
+        "region '𠮷田' at 0-2 (id ['m1']): region id must be a non-empty string, got ['m1']"),
+    "relation end given as a list": (
+        lambda result, task: first(result, type="relation").update(to_id=["m1"]),
+        "relation 'e1'→['m1']: region ids must be strings, got ['m1']"),
+    "unknown relation direction": (
+        lambda result, task: first(result, type="relation").update(direction="up"), "unknown direction 'up'"),
+    "ground_truth given as a string": (
+        lambda result, task: next(a for a in task["annotations"] if not a["was_cancelled"]).update(
+            ground_truth="false"), "'ground_truth' must be true or false, got 'false'"),
+    "was_cancelled given as a number": (
+        lambda result, task: task["annotations"][0].update(was_cancelled=0), "'was_cancelled' must be true or false"),
+    "offsets that take in a line break value.text does not show": (
+        lambda result, task: [r["value"].update(start=13) for r in result if r.get("id") == "m4"],
+        "region '\\n𠮷田' at 13-16 (id 'm4'): value.text '𠮷田' != text[13:16] '\\n𠮷田'"),
+    "value.text with a leading space": (
+        lambda result, task: first(result, from_name="entity")["value"].update(text=" 𠮷田"),
+        "region '𠮷田' at 0-2 (id 'm1'): value.text ' 𠮷田' != text[0:2] '𠮷田'"),
+    "two labels on one region": (
+        lambda result, task: result.append({**copy.deepcopy(first(result, from_name="trigger")), "id": "m1",
+                                            "value": {**first(result, id="m1")["value"], "labels": ["CONSULT"]}}),
+        "region '𠮷田' at 0-2 (id 'm1'): region has both an entity label (PERSON) and a trigger label (CONSULT)"),
 }
 
 
@@ -258,3 +282,51 @@ def test_agreement_verb_reports_a_bad_file_in_one_line(tmp_path, capsys):
     assert main(["agreement", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"gaiko agreement: error: {bad}:2: invalid JSON") and "\n" not in err
+
+
+def committed_gold() -> list[dict]:
+    export = json.loads((Path(__file__).parents[1] / "annotation" / "exports" / "gaiko.json").read_text("utf-8"))
+    return convert_export(export, "gaiko.json").documents
+
+
+def test_second_role_on_a_pair_is_pushed_the_other_way():
+    """Label Studio keeps one relation per ordered pair of regions: a second role on the same trigger and mention
+    is pushed mention → trigger, so every ordered pair holds one relation and the gold converts back whole."""
+    gold = committed_gold()
+    assert sum(len(e["arguments"]) for d in gold for e in d["events"]) == 684
+    reversed_relations = 0
+    for doc in gold:
+        results = documents_to_results(doc)
+        relations = [r for r in results if r["type"] == "relation"]
+        pairs = [(r["from_id"], r["to_id"]) for r in relations]
+        assert len(pairs) == len(set(pairs)) == sum(len(e["arguments"]) for e in doc["events"])
+        reversed_relations += sum(r["from_id"].startswith("m") and r["direction"] == "left" for r in relations)
+        export = [{"id": 1, "data": task_data(doc), "annotations": [{"id": 1, "result": results}]}]
+        assert convert_export(export, "x").documents == [strip_meta(doc)]
+    assert reversed_relations == 51
+
+
+def test_three_roles_on_one_pair_cannot_be_pushed():
+    doc = copy.deepcopy(POSTED["c_crlf"])
+    gpe = next(m for m in doc["entities"] if m["label"] == "GPE")
+    roles = [r.name for r in schema.ROLES if "GPE" in r.entity_types]
+    assert len(roles) >= 3
+    doc["events"][0]["arguments"] = [{"role": role, "mention_id": gpe["id"]} for role in roles[:3]]
+    with pytest.raises(GaikoError, match="three roles on one mention"):
+        documents_to_results(doc)
+
+
+def test_pull_warns_when_an_annotation_holds_fewer_relations_than_were_pushed():
+    export = tasks("c_crlf")
+    annotation = next(a for a in export[0]["annotations"] if not a["was_cancelled"])
+    held = sum(r["type"] == "relation" for r in annotation["result"])
+    export[0]["meta"] = {PUSHED_RELATIONS: {f"annotation:{annotation['id']}": held}}
+    assert convert_export(copy.deepcopy(export), "x").report.relation_losses == []
+    annotation["parent_prediction"] = 77
+    export[0]["meta"] = {PUSHED_RELATIONS: {f"annotation:{annotation['id']}": held + 1, "prediction:77": held + 2}}
+    losses = convert_export(export, "export.json").report.relation_losses
+    assert losses == [
+        f"export.json: task {export[0]['id']} (c_crlf) annotation {annotation['id']}: holds {held} relations, "
+        f"{held + 1} were pushed to annotation {annotation['id']}; check its arguments",
+        f"export.json: task {export[0]['id']} (c_crlf) annotation {annotation['id']}: holds {held} relations, "
+        f"{held + 2} were pushed to prediction 77; check its arguments"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +17,8 @@ ROLE_TYPES = {r.name: r.entity_types for r in schema.ROLES}
 
 @st.composite
 def gold_documents(draw) -> dict:
-    """A valid gold document in canonical order (ids by offset, arguments by role then mention)."""
+    """A valid gold document in canonical order (ids by offset, arguments by role then mention), at most two
+    roles per event and mention."""
     text = "".join(draw(st.lists(ALPHABET, max_size=40)))
     cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=12))))
     spans = [(s, e) for s, e in zip(cuts[::2], cuts[1::2]) if s < e]
@@ -35,7 +38,9 @@ def gold_documents(draw) -> dict:
     for i, (s, e, etype) in enumerate(triggers, start=1):
         arguments = []
         for role in schema.ROLE_NAMES:
-            fits = [m for m in entities if m["label"] in ROLE_TYPES[role]]
+            # Label Studio holds at most two relations between two regions (one each way).
+            roles_of = Counter(a["mention_id"] for a in arguments)
+            fits = [m for m in entities if m["label"] in ROLE_TYPES[role] and roles_of[m["id"]] < 2]
             chosen = draw(st.lists(st.sampled_from(fits), unique_by=lambda m: m["id"], max_size=2)) if fits else []
             arguments += [{"role": role, "mention_id": m["id"]} for m in sorted(chosen, key=lambda m: m["start"])]
         events.append({"id": f"e{i}", "type": etype, "realis": draw(st.sampled_from(schema.REALIS_VALUES)),
