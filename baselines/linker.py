@@ -31,7 +31,9 @@ from gaiko.baselines.common import Span
 from gaiko.build import sentences
 
 # Words between a chain and its particle that do not change who acts: honorifics and designators.
-SKIPPED_AFTER_CHAIN = ("同志", "首脳", "両国", "当局", "政府", "氏", "さん", "ら", "側", "など", "の高官", "高官")
+SKIPPED_AFTER_CHAIN = ("同志", "首脳", "両国", "政府間", "間", "当局", "政府", "氏", "さん", "ら", "側", "など", "の高官",
+                       "高官")
+CONDITION = re.compile(r"(?:ば|たら|なら|場合)、")  # 「AがXすれば、…」: A acts in the condition, not in the main clause
 SUBJECT_PARTICLES = ("が", "は", "も")
 PARTICLE_ROLE: dict[str, str] = {"と": "recipient", "に": "recipient", "を": "recipient", "へ": "recipient",
                                  "で": "place"}
@@ -182,20 +184,23 @@ class Linker:
             if not chain.heads or k in listed:
                 continue
             label, heads = chain.heads[0][2], list(chain.heads)
-            if chain.leaders and label == "GPE" and len(self.pair) == 2:
+            if chain.leaders and label == "GPE" and len(self.pair) == 2 and chain.end <= trigger[0]:
                 heads = list(self.pair)  # 北朝鮮・ロシア首脳: the two leaders of the last meeting
             following = before[k + 1] if k + 1 < len(before) else None
             role, touches = None, trigger[0] in (chain.mentions[-1][1], chain.end)
+            coordinated = False
             if touches and (visit or attack):
                 role = "recipient"  # the host of a visit, the attacked country
             elif touches or (chain.particle == "の" and chain.end + 1 == trigger[0]):
                 role = "actor"  # 露朝|首脳会談, ラブロフ外相|の|訪朝
             elif hosting and chain.particle == "と" and "actor" not in found:
                 role, hosted = "actor", True
+            elif chain.particle in SUBJECT_PARTICLES and CONDITION.search(self.text, chain.end, trigger[0]):
+                role = None
             elif chain.particle in SUBJECT_PARTICLES or (no_subject and chain.particle == "、"):
                 role = "recipient" if hosted else "actor"  # a line without は/が: 金正恩とプーチン、19日に首脳会談
             elif chain.particle == "と" and k + 1 in actor_chains and chain.end + 1 == following.mentions[0][0]:
-                role = "actor"  # 「AとBが」: A is coordinated with the actor B
+                role, coordinated = "actor", True  # 「AとBが」: A is coordinated with the actor B
             elif chain.particle == "の" and visit and following and following.end == trigger[0]:
                 role = "actor"  # X の Y 訪問: the visitor X
             elif chain.particle == "の" and TOWARDS.match(self.text, chain.end + 1, trigger[0]):
@@ -208,7 +213,7 @@ class Linker:
                 continue
             if role == "recipient" and subject_seen and not hosted:
                 continue  # Xに到着し、金氏は…出迎え: before the subject lies another clause
-            if role in found and not (role == "actor" and k + 1 in actor_chains):
+            if role in found and not coordinated:
                 continue
             if role == "actor":
                 actor_chains.add(k)
