@@ -203,10 +203,11 @@ class Linker:
                 role, coordinated = "actor", True  # 「AとBが」: A is coordinated with the actor B
             elif chain.particle == "の" and visit and following and following.end == trigger[0]:
                 role = "actor"  # X の Y 訪問: the visitor X
-            elif chain.particle == "の" and TOWARDS.match(self.text, chain.end + 1, trigger[0]):
-                role = "recipient"  # ロシアの政策に対する支持: directed at Russia
-            elif chain.particle in PARTICLE_ROLE:
-                role = PARTICLE_ROLE[chain.particle]
+            elif chain.particle == "の" and (towards := TOWARDS.match(self.text, chain.end + 1, trigger[0])) and \
+                    not any(towards.end() <= t < trigger[0] for t in self.triggers):
+                role = "recipient"  # ロシアの政策に対する支持: directed at Russia (the next trigger only)
+            elif chain.particle in PARTICLE_ROLE and not any(chain.end < t < trigger[0] for t in self.triggers):
+                role = PARTICLE_ROLE[chain.particle]  # a case-marked phrase belongs to the first trigger after it
             if role in ("actor", "recipient") and label not in PARTICIPANT:
                 role = "place" if role == "recipient" or visit or attack else None
             if role is None or (role == "place" and label not in PLACE):
