@@ -46,3 +46,11 @@ def test_a_wrong_scorer_fails_the_checks():
     report["ner"]["strict"]["micro"]["f1"] += 0.01
     with pytest.raises(AssertionError, match="micro f1"):
         scoring.check_agreement(report, {name: peer(data) for name, peer in scoring.PEERS.items()}, corpus)
+
+
+def test_harness_scales_by_renamed_copies_and_checks_the_report(tmp_path):
+    import harness
+
+    row = harness.at_scale(synthetic.corpus(100, 15, seed=2), 300, tmp_path)
+    assert row["documents"] == 300 and row["megabytes"] > 0 and row["score peak MB"] > 0
+    assert not list(tmp_path.glob("*.jsonl"))  # the scaled files are removed
