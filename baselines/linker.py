@@ -1,22 +1,25 @@
 """Event-argument linker: the argument rules of the annotation guidelines (§3 Arguments) over a system's
 own mentions and triggers.
 
-Participants are read from chains of mentions (adjacent, or joined by ・: ロシア|大統領|プーチン, 北朝鮮・ロシア),
-with the particle after the chain (honorifics and designators such as 氏, 首脳, 側 skipped):
-- が/は/も mark the actor; 「AとBが」 makes both actors (coordination), 「AはBと」 makes B the recipient;
-  と/に/を/へ mark the recipient; で marks the place.
+Participants are read from chains of mentions (adjacent, or joined by ・: ロシア|大統領|プーチン, 北朝鮮・ロシア;
+a reading in brackets is passed over), with the particle after the chain (honorifics and designators such
+as 氏, 首脳, 側, 間, などの高官 skipped):
+- が/は/も mark the actor (not from inside a condition, …すれば、); 「AとBが」 makes both actors, a 、-list
+  shares its last member's role; と/に/を/へ mark the recipient and で the place, of the first trigger
+  after them only; Xの…に対する/への points at X.
 - a chain right before the trigger (露朝|首脳会談, X|の|訪問) is the actor, except for visits and
   attacks, where it is the host or the attacked country: recipient and place (北朝鮮|訪問, ウクライナ|侵攻).
-- visits and arrivals: the visitor is actor, the host country recipient, the most specific location
-  named the place (北朝鮮の平壌に到着 → recipient 北朝鮮, place 平壌); hosting verbs (迎え, 接見, 案内,
-  招待): the host is actor and the guest recipient, also when the host is named with と
-  (AはBとの接見で → actor B, recipient A).
-- elided participants: without an actor in the sentence, the actors of the previous event of the same
-  paragraph, else the last subject or topic (が/は) of the document; an argument taken from an earlier
-  sentence points to the nearest earlier mention of that entity (プーチン after ウラジーミル・プーチン).
+- visits: the visitor is actor, the host country recipient, the most specific location named the place
+  (北朝鮮の平壌に到着 → recipient 北朝鮮, place 平壌; 訪朝 names its host); hosting (迎え, 接見, 案内, 招待):
+  the host is actor and the guest recipient (AはBとの接見で → actor B; without a guest, the last visitor).
+- elided and anaphoric participants: a quotation's events take the quoting subject; 両首脳, 両国 and
+  countries' 首脳 take the two participants of the last meeting; otherwise the last subject or topic before
+  the sentence. An argument taken from elsewhere points to the nearest mention of that entity in the
+  trigger's sentence, else before it (プーチン after ウラジーミル・プーチン).
 - time and place are the event's own: the nearest DATE/TIME before the trigger in its sentence (a date
-  measuring an interval, 24年ぶり or 2019年以来, is not one), else those of the previous event of the same
-  paragraph (sub-acts of one reported meeting); never carried across paragraphs.
+  measuring an interval, 24年ぶり or 2019年以来, is not one; 9月の… qualifies the next trigger only), else,
+  for a sub-act of an actual meeting reported earlier in the paragraph, the meeting's; never carried
+  across paragraphs. A place can follow the trigger (会談がモスクワで行われた).
 - in a headline, whose participants are often named only after the trigger, chains after it count too.
 """
 
@@ -116,7 +119,6 @@ class Frame(NamedTuple):
     paragraph: int
     type: str
     realis: str  # a planned event does not share the time and place of an actual meeting
-    actors: tuple[Span, ...]
     place: tuple[Span, ...]
     time: tuple[Span, ...]
 
@@ -278,13 +280,10 @@ class Linker:
             found["actor"] = list(self.pair)  # 両首脳の会談: both participants of the last meeting
         if "actor" not in found and self.speaker(trigger, sentence):
             found["actor"] = self.speaker(trigger, sentence)  # 金氏は「…支持する」と述べた: the speaker acts
-        if "actor" not in found:
-            if frame and frame.actors:
-                found["actor"] = list(frame.actors)
-            else:
-                k = bisect_right([p for p, _ in self.topics], sentence[0]) - 1
-                if k >= 0:
-                    found["actor"] = list(self.topics[k][1])
+        if "actor" not in found:  # an elided subject: the last subject or topic before the sentence
+            k = bisect_right([p for p, _ in self.topics], sentence[0]) - 1
+            if k >= 0:
+                found["actor"] = list(self.topics[k][1])
         found["actor"] = [self.nearest_mention(h, trigger, sentence) if not sentence[0] <= h[0] < sentence[1]
                           else h for h in found.get("actor", [])]
         setting = frame if frame and frame.type in FRAME_TYPES and frame.realis == realis else None
@@ -297,7 +296,7 @@ class Linker:
             self.visitor = tuple(found["actor"])
         if etype == "CONSULT" and len(found.get("actor", []) + found.get("recipient", [])) == 2:
             self.pair = tuple(found.get("actor", []) + found.get("recipient", []))
-        self.frame = Frame(paragraph, etype, realis, tuple(found.get("actor", ())), tuple(found.get("place", ())), tuple(time))
+        self.frame = Frame(paragraph, etype, realis, tuple(found.get("place", ())), tuple(time))
         out, seen = [], set()
         for role in schema.ROLE_NAMES:
             for s, e, label in sorted(found.get(role, [])):
