@@ -12,6 +12,7 @@ as 氏, 首脳, 側, 間, などの高官 skipped):
 - visits: the visitor is actor, the host country recipient, the most specific location named the place
   (北朝鮮の平壌に到着 → recipient 北朝鮮, place 平壌; 訪朝 names its host); hosting (迎え, 接見, 案内, 招待):
   the host is actor and the guest recipient (AはBとの接見で → actor B; without a guest, the last visitor).
+- the noun a relative clause qualifies is its actor (出迎えた金委員長).
 - elided and anaphoric participants: a quotation's events take the quoting subject; 両首脳, 両国 and
   countries' 首脳 take the two participants of the last meeting; otherwise the last subject or topic before
   the sentence. An argument taken from elsewhere points to the nearest mention of that entity in the
@@ -45,6 +46,7 @@ VISITS = frozenset(("訪問", "訪朝", "訪露", "訪中", "訪米", "訪日", 
 VISITED = {"訪朝": ("北朝鮮", "朝", "朝鮮民主主義人民共和国"), "訪露": ("ロシア", "露", "ロ", "ロシア連邦"),
            "訪中": ("中国", "中"), "訪米": ("米国", "米", "アメリカ"), "訪日": ("日本", "日"), "訪韓": ("韓国", "韓")}
 TOWARDS = re.compile(r"[^、。「」]{1,6}?(?:に対する|に対し|への)")
+RELATIVE = re.compile(r"(?:し|され|して|されて)?(?:た|る|ている|ていた)")
 HELD = ("行わ", "開か", "実施")  # 会談がモスクワで行われた: a place named after the trigger
 PAIR_ANAPHORA = ("両首脳", "両国", "両者", "両外相", "両氏")
 HOSTING = frozenset(("迎え", "出迎え", "接見", "案内", "招待"))
@@ -280,6 +282,11 @@ class Linker:
             found["actor"] = list(self.pair)  # 両首脳の会談: both participants of the last meeting
         if "actor" not in found and self.speaker(trigger, sentence):
             found["actor"] = self.speaker(trigger, sentence)  # 金氏は「…支持する」と述べた: the speaker acts
+        if "actor" not in found:  # 出迎えた金委員長: the noun a relative clause qualifies
+            ending = RELATIVE.match(self.text, trigger[1])
+            head = next((c for c in self.chains if ending and c.mentions[0][0] == ending.end()), None)
+            if head and head.heads and head.heads[0][2] in PARTICIPANT:
+                found["actor"] = list(head.heads)
         if "actor" not in found:  # an elided subject: the last subject or topic before the sentence
             k = bisect_right([p for p, _ in self.topics], sentence[0]) - 1
             if k >= 0:

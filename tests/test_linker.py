@@ -92,3 +92,8 @@ def test_a_host_greets_the_last_visitor():
     events = linked("[習|PERSON][主席|TITLE]は[カザン|GPE]に<到着|CONSULT>し、[プーチン|PERSON]氏が<出迎え|CONSULT>た。")
     assert ("recipient", "習") in events[1] and ("actor", "プーチン") in events[1]
 
+
+def test_the_noun_a_relative_clause_qualifies_is_its_actor():
+    (event,) = linked("空港で<出迎え|CONSULT>た[習|PERSON][主席|TITLE]は笑顔を見せた。")
+    assert ("actor", "習") in event
+
