@@ -15,6 +15,7 @@ seconds to make instead of minutes; every document is still scored.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -45,11 +46,14 @@ def end_to_end_vs_peers(corpus: Corpus, folder: Path, bootstrap: int, repeats: i
         "score": lambda: score_command(gold, pred),
         "bootstrap": lambda: score_command(gold, pred, "--bootstrap", str(bootstrap)),
     }
-    for name, run in runs.items():
-        children = [run() for _ in range(repeats)]
-        out[name] = sorted(c.seconds for c in children)[len(children) // 2]
-        out[f"{name} peak MB"] = max(c.peak_mb for c in children)
-        out[f"{name} stdout"] = children[-1].stdout
+    children: dict[str, list[Child]] = {name: [] for name in runs}
+    for _ in range(repeats):  # interleaved, so that a change of load on a shared machine hits every command
+        for name, run in runs.items():
+            children[name].append(run())
+    for name, done in children.items():
+        out[name] = sorted(c.seconds for c in done)[len(done) // 2]
+        out[f"{name} peak MB"] = max(c.peak_mb for c in done)
+        out[f"{name} stdout"] = done[-1].stdout
     expected = score_documents(corpus.gold, corpus.predictions)
     assert json.loads(out.pop("score stdout")) == json.loads(json.dumps(expected)), "gaiko score differs from in memory"
     with_ci = json.loads(out.pop("bootstrap stdout"))["ner"]["strict"]["micro"]
@@ -86,7 +90,7 @@ def scaled_files(corpus: Corpus, copies: int, folder: Path) -> tuple[Path, Path]
 
 def at_scale(corpus: Corpus, documents: int, folder: Path) -> dict:
     """`gaiko score --json` and the floor on about `documents` documents: time, peak memory, input size."""
-    copies = max(1, round(documents / len(corpus.gold)))
+    copies = math.ceil(documents / len(corpus.gold))
     gold, pred = scaled_files(corpus, copies, folder)
     size = gold.stat().st_size + pred.stat().st_size
     floor, ours = floor_command(gold, pred), score_command(gold, pred)

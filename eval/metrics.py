@@ -517,13 +517,7 @@ class Counts:
     realis_missing: int  # matched triggers without a predicted realis
 
     def __add__(self, other: Counts) -> Counts:
-        if self.unit != other.unit:
-            raise ValueError(f"cannot merge counts by {self.unit} with counts by {other.unit}")
-        return Counts(self.unit, self.documents + other.documents,
-                      np.concatenate([self.units, other.units + np.int32(self.n_units)]),
-                      np.concatenate([self.columns, other.columns]), np.concatenate([self.values, other.values]),
-                      self.n_units + other.n_units, _add_items(self.items, other.items),
-                      self.realis_missing + other.realis_missing)
+        return merge([self, other])
 
     def totals(self) -> np.ndarray:
         """The summed counts, shaped KEYS × 4."""
@@ -550,10 +544,16 @@ def merge(parts) -> Counts:
     parts = list(parts)
     if not parts:
         raise ValueError("nothing to merge")
-    total = parts[0]
+    if len({part.unit for part in parts}) > 1:
+        raise ValueError(f"cannot merge counts by {' and '.join(sorted({p.unit for p in parts}))}")
+    first_units = np.cumsum([0] + [part.n_units for part in parts[:-1]], dtype=np.int64)
+    items = parts[0].items
     for part in parts[1:]:
-        total = total + part
-    return total
+        items = _add_items(items, part.items)
+    return Counts(parts[0].unit, sum(p.documents for p in parts),  # one concatenation, not one per part
+                  np.concatenate([p.units + np.int32(first) for p, first in zip(parts, first_units)]),
+                  np.concatenate([p.columns for p in parts]), np.concatenate([p.values for p in parts]),
+                  sum(p.n_units for p in parts), items, sum(p.realis_missing for p in parts))
 
 
 class Counted(NamedTuple):
