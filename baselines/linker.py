@@ -27,7 +27,7 @@ as 氏, 首脳, 側, 間, などの高官 skipped):
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from gaiko import schema
@@ -134,18 +134,30 @@ class Linker:
         self.host_sentences = sentences(text)  # a quotation stays inside the sentence that quotes it
         self.starts = [s for s, _ in self.sentences]
         self.chains = chains(text, self.spans)
+        self.chain_starts = [c.mentions[0][0] for c in self.chains]
+        self.line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         self.headline_end = text.find("\n") if "\n" in text else len(text)
         self.topics = [(c.end, c.heads) for c in self.chains
                        if c.particle in SUBJECT_PARTICLES and c.heads and c.heads[0][2] in PARTICIPANT]
+        self.topic_ends = [end for end, _ in self.topics]
         self.frame: Frame | None = None
         self.visitor: tuple[Span, ...] = ()  # who made the last visit: the guest of a later 出迎え
         self.pair: tuple[Span, ...] = ()  # the two participants of the last meeting, for 両首脳, 両国
+
+    def between(self, start: int, end: int) -> list[Chain]:
+        """The chains that start at or after `start` and end at or before `end`."""
+        lo, hi = bisect_left(self.chain_starts, start), bisect_left(self.chain_starts, end)
+        return [c for c in self.chains[lo:hi] if c.mentions[-1][1] <= end]
+
+    def trigger_between(self, start: int, end: int) -> bool:
+        """Whether another trigger starts strictly between `start` and `end`."""
+        return bisect_right(self.triggers, start) < bisect_left(self.triggers, end)
 
     def sentence(self, position: int) -> tuple[int, int]:
         return self.sentences[max(bisect_right(self.starts, position) - 1, 0)]
 
     def paragraph(self, position: int) -> int:
-        return self.text.count("\n", 0, position)
+        return bisect_right(self.line_starts, position) - 1
 
     def nearest_mention(self, head: Span, trigger: tuple[int, int], sentence: tuple[int, int]) -> Span:
         """The guidelines' pointer for an elided participant: the nearest mention of the same entity in
@@ -159,8 +171,7 @@ class Linker:
         host = next(((a, b) for a, b in self.host_sentences if a <= trigger[0] < b), sentence)
         if host == sentence:
             return []
-        subjects = [c for c in self.chains if host[0] <= c.mentions[0][0] and c.end < sentence[0]
-                    and c.particle in SUBJECT_PARTICLES and c.heads and c.heads[0][2] in PARTICIPANT]
+        subjects = [c for c in self.between(host[0], sentence[0]) if c.end < sentence[0] and c.particle in SUBJECT_PARTICLES and c.heads and c.heads[0][2] in PARTICIPANT]
         return list(subjects[-1].heads) if subjects else []
 
     def anaphor(self, trigger: tuple[int, int], sentence: tuple[int, int], nearest_chain: int) -> bool:
@@ -175,10 +186,10 @@ class Linker:
         word = self.text[trigger[0]:trigger[1]]
         visit, attack, hosting = word in VISITS, etype == "ASSAULT", word in HOSTING
         found: dict[str, list[Span]] = {}
-        before = [c for c in self.chains if sentence[0] <= c.mentions[0][0] and c.mentions[-1][1] <= trigger[0]]
+        before = self.between(sentence[0], trigger[0])
         no_subject = not any(c.particle in SUBJECT_PARTICLES for c in before)
         if trigger[1] <= self.headline_end and no_subject:
-            before += [c for c in self.chains if trigger[1] <= c.mentions[0][0] and c.mentions[-1][1] <= sentence[1]]
+            before += self.between(trigger[1], sentence[1])
         actor_chains: set[int] = set()
         subject_seen = False
         listed: set[int] = set()  # members of a 、-list already given the role of its last member
@@ -208,9 +219,9 @@ class Linker:
             elif chain.particle == "の" and visit and following and following.end == trigger[0]:
                 role = "actor"  # X の Y 訪問: the visitor X
             elif chain.particle == "の" and (towards := TOWARDS.match(self.text, chain.end + 1, trigger[0])) and \
-                    not any(towards.end() <= t < trigger[0] for t in self.triggers):
+                    not self.trigger_between(towards.end() - 1, trigger[0]):
                 role = "recipient"  # ロシアの政策に対する支持: directed at Russia (the next trigger only)
-            elif chain.particle in PARTICLE_ROLE and not any(chain.end < t < trigger[0] for t in self.triggers):
+            elif chain.particle in PARTICLE_ROLE and not self.trigger_between(chain.end, trigger[0]):
                 role = PARTICLE_ROLE[chain.particle]  # a case-marked phrase belongs to the first trigger after it
             if role in ("actor", "recipient") and label not in PARTICIPANT:
                 role = "place" if role == "recipient" or visit or attack else None
@@ -244,8 +255,8 @@ class Linker:
                 found["recipient"] = [nearest]
                 found["place"] = [nearest]
         if "place" not in found:
-            for chain in self.chains:
-                if trigger[1] <= chain.mentions[0][0] and chain.end < sentence[1] and chain.particle == "で" \
+            for chain in self.between(trigger[1], sentence[1]):
+                if chain.end < sentence[1] and chain.particle == "で" \
                         and chain.heads and chain.heads[0][2] in PLACE and self.text.startswith(HELD, chain.end + 1):
                     found["place"] = list(chain.heads)
                     break
@@ -257,7 +268,7 @@ class Linker:
         first trigger after it only."""
         candidates = [s for s in self.spans if s[2] in TIME and sentence[0] <= s[0] and s[1] <= trigger[0]
                       and not self.text.startswith(INTERVAL_AFTER, s[1]) and not self.text[s[0]:s[1]].endswith("ぶり")
-                      and not (self.text.startswith("の", s[1]) and any(s[1] < t < trigger[0] for t in self.triggers))]
+                      and not (self.text.startswith("の", s[1]) and self.trigger_between(s[1], trigger[0]))]
         if not candidates:
             return []
         run = [candidates[-1]]
@@ -284,11 +295,12 @@ class Linker:
             found["actor"] = self.speaker(trigger, sentence)  # 金氏は「…支持する」と述べた: the speaker acts
         if "actor" not in found:  # 出迎えた金委員長: the noun a relative clause qualifies
             ending = RELATIVE.match(self.text, trigger[1])
-            head = next((c for c in self.chains if ending and c.mentions[0][0] == ending.end()), None)
+            following = self.between(ending.end(), len(self.text))[:1] if ending else []
+            head = following[0] if following and following[0].mentions[0][0] == ending.end() else None
             if head and head.heads and head.heads[0][2] in PARTICIPANT:
                 found["actor"] = list(head.heads)
         if "actor" not in found:  # an elided subject: the last subject or topic before the sentence
-            k = bisect_right([p for p, _ in self.topics], sentence[0]) - 1
+            k = bisect_right(self.topic_ends, sentence[0]) - 1
             if k >= 0:
                 found["actor"] = list(self.topics[k][1])
         found["actor"] = [self.nearest_mention(h, trigger, sentence) if not sentence[0] <= h[0] < sentence[1]
