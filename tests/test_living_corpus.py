@@ -38,6 +38,10 @@ def corpus(tmp_path) -> Path:
     return tmp_path / "annotation" / MANIFEST_FILE.name
 
 
+def next_prefix(manifest: Path) -> str:
+    return f"{max(int(e.id[:3]) for e in load_manifest(manifest).entries) + 1:03d}_"
+
+
 def gaiko(manifest: Path, *argv: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "gaiko", *argv], capture_output=True, text=True, timeout=300,
                           env={**os.environ, MANIFEST_ENV: str(manifest)})
@@ -52,10 +56,10 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 def test_the_manifest_lists_the_seeds_with_their_splits_and_statuses():
     manifest = load_manifest()
-    assert [e.id for e in manifest.entries] == SEEDS
-    assert manifest.split_of() == {SEEDS[0]: "test", SEEDS[1]: "train", SEEDS[2]: "train",
-                                   SEEDS[3]: "validation", SEEDS[4]: "test"}
-    assert {e.status for e in manifest.entries} <= {"annotated", "adjudicated"}
+    assert [e.id for e in manifest.entries][:5] == SEEDS
+    assert {k: v for k, v in manifest.split_of().items() if k in SEEDS} == {
+        SEEDS[0]: "test", SEEDS[1]: "train", SEEDS[2]: "train", SEEDS[3]: "validation", SEEDS[4]: "test"}
+    assert {e.status for e in manifest.entries[:5]} <= {"annotated", "adjudicated"}
     assert manifest.entries[1].meta["url"] == "https://sputniknews.jp/20231020/17487928.html"
     assert manifest.entries[0].meta["url"] is None
 
@@ -80,17 +84,24 @@ def test_a_bad_manifest_is_one_error_naming_the_line(tmp_path, edit, line, probl
 
 def test_split_policy_fills_the_split_furthest_below_its_share(corpus):
     manifest = load_manifest(corpus)
+    manifest.entries = manifest.entries[:5]
+    for e, split in zip(manifest.entries, ("train", "train", "validation", "test", "test")):
+        e.split = split
     assert assign_split(manifest) == "train"  # 2/1/2 of 6: train is 1.6 documents short
     for e in manifest.entries:
         e.split = "train"
     assert assign_split(manifest) == "validation"  # 5/0/0: validation and test are equally short
+    manifest.entries[0].status = manifest.entries[1].status = "retired"  # retired documents do not count
+    manifest.entries[2].split = "validation"
+    assert assign_split(manifest) == "test"
 
 
 def test_add_registers_the_document_and_refuses_a_duplicate(corpus):
-    before = corpus.read_text(encoding="utf-8")
+    before, prefix = corpus.read_text(encoding="utf-8"), next_prefix(corpus)
+    policy = assign_split(load_manifest(corpus))
     added = add_document(SIXTH, publisher="時事通信 (test page)", path=corpus)
     e = added.entry
-    assert e.id.startswith("005_") and e.split == "train" and e.status == "raw" and added.split_by_policy
+    assert e.id.startswith(prefix) and e.split == policy and e.status == "raw" and added.split_by_policy
     assert e.meta["date"] == "2024-11-30" and e.meta["date_note"].startswith("from the dateline")
     text = corpus.read_text(encoding="utf-8")
     assert text.startswith(before)  # appended: comments and hand edits of the file are kept
@@ -102,22 +113,23 @@ def test_add_registers_the_document_and_refuses_a_duplicate(corpus):
     other.write_text(SIXTH.read_text(encoding="utf-8").replace("(c)時事", "続報を待ちたい。\n(c)時事"), encoding="utf-8")
     with pytest.raises(GaikoError, match="date must be YYYY-MM-DD"):
         add_document(other, date="30.11.2024", path=corpus)
-    assert corpus.read_text(encoding="utf-8") == text and not (corpus.parent / "raw" / "006_").exists()
-    assert sorted(p.name[:4] for p in (corpus.parent / "raw").iterdir()) == ["000_", "001_", "002_", "003_",
-                                                                              "004_", "005_"]
+    assert corpus.read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in (corpus.parent / "raw").iterdir()) == sorted(
+        Path(x.raw).name for x in load_manifest(corpus).entries)  # the refused page was not copied
     old, new = set_status(e.id, "in_annotation", corpus)
     assert (old, new) == ("raw", "in_annotation")
     assert corpus.read_text(encoding="utf-8") == text.replace('status = "raw"', 'status = "in_annotation"')
 
 
 def test_gaiko_add_cli_reports_the_cleaning_and_the_split(corpus):
+    prefix, policy = next_prefix(corpus), assign_split(load_manifest(corpus))
     proc = gaiko(corpus, "add", str(SIXTH), "--publisher", "時事通信 (test page)", "-v")
     assert proc.returncode == 0, proc.stderr
-    assert "split train (by the split policy), status raw" in proc.stdout
+    assert f"added {prefix}" in proc.stdout and f"split {policy} (by the split policy), status raw" in proc.stdout
     assert "credit" in proc.stderr and "(c)時事" in proc.stderr and "split policy:" in proc.stderr
     again = gaiko(corpus, "add", str(SIXTH))
     assert again.returncode == 2 and len(again.stderr.strip().splitlines()) == 1
-    assert "same clean text as document 005_" in again.stderr and str(SIXTH) in again.stderr
+    assert f"same clean text as document {prefix}" in again.stderr and str(SIXTH) in again.stderr
 
 
 # --------------------------------------------------------------------------------------------- diff
@@ -201,11 +213,15 @@ def test_a_sixth_article_goes_through_label_studio_into_the_dataset(label_studio
         assert proc.returncode == 0, proc.stderr
         return proc
 
-    assert "tasks 5 created" in run("ls", "push", "--project", project).stdout
+    seeds = load_manifest(corpus).released()
+    history = json.loads((old / "versions.json").read_text(encoding="utf-8"))
+    major, minor, _ = history[0]["version"].split(".")
+    version, split = f"{major}.{int(minor) + 1}.0", assign_split(load_manifest(corpus))
+    assert f"tasks {len(seeds)} created" in run("ls", "push", "--project", project).stdout
     added = run("add", str(SIXTH), "--publisher", "時事通信 (test page)", "--url",
                 "https://www.example.jp/world/20241130-belousov.html")
     doc_id = load_manifest(corpus).entries[-1].id
-    assert f"added {doc_id}" in added.stdout and "split train" in added.stdout
+    assert f"added {doc_id}" in added.stdout and f"split {split}" in added.stdout
 
     # still raw: the build leaves it out, says so, and the dataset does not change
     built = run("build", "--exports", str(exports), "--out", str(new))
@@ -220,38 +236,43 @@ def test_a_sixth_article_goes_through_label_studio_into_the_dataset(label_studio
     predictions.write_text(json.dumps({"id": doc_id, "entities": [
         {k: m[k] for k in ("start", "end", "label")} for m in gold["entities"][:3]]}) + "\n", encoding="utf-8")
     pushed = run("ls", "push", "--project", project, "--predictions", str(predictions), "--model-version", "draft-1")
-    assert "tasks 1 created, 5 already present; predictions 1 created" in pushed.stdout
+    assert f"tasks 1 created, {len(seeds)} already present; predictions 1 created" in pushed.stdout
     run("status", doc_id, "in_annotation")
     client = studio.connect()
     task = studio.tasks_by_doc_id(client, studio.find_project(client, project))[doc_id]
     client.annotations.create(id=task.id, result=documents_to_results(gold), completed_by=client.users.whoami().id,
                               ground_truth=False, was_cancelled=False, lead_time=60)
     pulled = run("ls", "pull", "--project", project, "--out", str(exports / "living.json"))
-    assert "annotations used 1" in pulled.stdout and "unannotated 5" in pulled.stdout
+    assert "annotations used 1" in pulled.stdout and f"unannotated {len(seeds)}" in pulled.stdout
     run("status", doc_id, "annotated")
     built = run("build", "--exports", str(exports), "--out", str(new))
-    assert built.stdout.startswith(f"built {new} version 1.1.0: train 3 documents") and built.stderr == ""
+    assert built.stdout.startswith(f"built {new} version {version}: ") and built.stderr == ""
 
     # six documents, the new one in its split with its gold; the five others byte-identical
     # a fresh cache: `datasets` serves a rebuilt local folder from its cache when the folder was loaded before
     ds = datasets.load_dataset(str(new), "documents", cache_dir=str(root / "hf-cache"))
-    assert sum(len(rows) for rows in ds.values()) == 6
-    (row,) = [r for r in ds["train"] if r["id"] == doc_id]
+    assert sum(len(rows) for rows in ds.values()) == len(seeds) + 1
+    (row,) = [r for r in ds[split] if r["id"] == doc_id]
     assert (row["entities"], row["events"]) == (gold["entities"], gold["events"])
     assert row["url"] == "https://www.example.jp/world/20241130-belousov.html" and row["date"] == "2024-11-30"
     for config in ("documents", "ner", "events"):
         before, after = rows_by_id(old, config), rows_by_id(new, config)
         assert {k: v for k, v in after.items() if not k.startswith(doc_id)} == before, config
-    for split in ("validation", "test"):
+    for other in {"train", "validation", "test"} - {split}:  # the splits without the new document
         for config in ("documents", "ner", "events"):
-            path = f"data/{config}/{split}.parquet"
+            path = f"data/{config}/{other}.parquet"
             assert (new / path).read_bytes() == (old / path).read_bytes(), path
     folds = json.loads((new / "folds.json").read_text())
-    assert len(folds) == 6 and [doc_id] in [f["test"] for f in folds]
+    assert len(folds) == len(seeds) + 1 and [doc_id] in [f["test"] for f in folds]
     card = (new / "README.md").read_text(encoding="utf-8")
-    assert "- **Version:** 1.1.0" in card and "| documents | 3 | 1 | 2 | 6 |" in card
-    assert f"| {doc_id} | train | {len(document['text'])} | 8 | 5 | 1 | 4 |" in card
-    assert f"| 1.1.0 | 6 | added {doc_id} |" in card and "| 1.0.0 | 5 | first release: 5 documents |" in card
+    old_card = (old / "README.md").read_text(encoding="utf-8")
+    counts = [int(x) for x in old_card.split("| documents | ", 1)[1].split(" |\n", 1)[0].split(" | ")]
+    counts[("train", "validation", "test").index(split)] += 1
+    counts[3] += 1
+    assert f"- **Version:** {version}" in card and f"| documents | {' | '.join(map(str, counts))} |" in card
+    assert f"| {doc_id} | {split} | {len(document['text'])} | 8 | 5 | 1 | 4 |" in card
+    assert f"| {version} | {len(seeds) + 1} | added {doc_id} |" in card
+    assert "| 1.0.0 | 5 | first release: 5 documents |" in card
     assert "Not in this version yet" not in card
 
     changes = subprocess.run([sys.executable, "-m", "gaiko", "diff", str(old), str(new)], capture_output=True,
