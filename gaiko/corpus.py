@@ -287,7 +287,8 @@ def add_document(raw: str | Path, doc_id: str | None = None, url: str | None = N
             or "no date in the raw page",
         }
         policy = split is None
-        entry = Entry(doc_id, f"{RAW_DIR.name}/{doc_id}.txt", split or assign_split(manifest), "raw", 0, meta)
+        suffix = Path(raw).suffix if Path(raw).suffix in (".txt", ".html", ".htm") else ".txt"
+        entry = Entry(doc_id, f"{RAW_DIR.name}/{doc_id}{suffix}", split or assign_split(manifest), "raw", 0, meta)
         target = manifest.raw_path(entry)
         in_place = target.exists() and target.resolve() == Path(raw).resolve()
         if target.exists() and not in_place:
