@@ -110,17 +110,23 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    """Load every config with `datasets.load_dataset`, as a model builder would, and summarise it."""
+    """Load every config with `datasets.load_dataset`, as a model builder would, and summarise it.
+
+    Loaded into a fresh cache folder: `datasets` serves a rebuilt local folder from the cache of an earlier
+    load of the same folder (replacing its Parquet files invalidates neither the data nor its split sizes)."""
+    import tempfile
+
     import datasets
 
-    for config in datasets.get_dataset_config_names(str(args.dataset)):
-        ds = datasets.load_dataset(str(args.dataset), config)
-        print(f"{config}: " + ", ".join(f"{split} {len(rows)}" for split, rows in ds.items()))
-    docs = datasets.load_dataset(str(args.dataset), "documents")
-    for split, rows in docs.items():
-        for row in rows:
-            print(f"  {split:<10} {row['id']}  {row['date']}  {len(row['text']):>5} chars  "
-                  f"{len(row['entities']):>4} mentions  {len(row['events']):>3} events  {row['title'][:30]}")
+    with tempfile.TemporaryDirectory(prefix="gaiko-stats-") as cache:
+        for config in datasets.get_dataset_config_names(str(args.dataset)):
+            ds = datasets.load_dataset(str(args.dataset), config, cache_dir=cache)
+            print(f"{config}: " + ", ".join(f"{split} {len(rows)}" for split, rows in ds.items()))
+        docs = datasets.load_dataset(str(args.dataset), "documents", cache_dir=cache)
+        for split, rows in docs.items():
+            for row in rows:
+                print(f"  {split:<10} {row['id']}  {row['date']}  {len(row['text']):>5} chars  "
+                      f"{len(row['entities']):>4} mentions  {len(row['events']):>3} events  {row['title'][:30]}")
     return 0
 
 

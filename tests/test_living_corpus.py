@@ -282,3 +282,15 @@ def test_a_sixth_article_goes_through_label_studio_into_the_dataset(label_studio
     before = tree_digest(new)
     run("build", "--exports", str(exports), "--out", str(new))
     assert tree_digest(new) == before
+
+
+def test_stats_shows_a_rebuilt_folder_not_the_cache_of_an_earlier_load(tmp_path):
+    folder = tmp_path / "dataset"
+    shutil.copytree(DATASET_DIR, folder)
+    assert len(datasets.load_dataset(str(folder), "documents")["train"]) == 2  # cached by `datasets`
+    (folder / "data" / "documents" / "train.parquet").unlink()
+    shutil.copy(folder / "data" / "documents" / "validation.parquet", folder / "data" / "documents" / "train.parquet")
+    proc = subprocess.run([sys.executable, "-m", "gaiko", "stats", "--dataset", str(folder)], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("documents: train 1, validation 1, test 2\n")
