@@ -100,7 +100,7 @@ _PHOTO_CREDIT, _CAPTION, _CAPTION_START = re.compile(PHOTO_CREDIT), re.compile(C
 _LEADING_DATELINE, _COPYRIGHT = re.compile(LEADING_DATELINE), re.compile(COPYRIGHT_NOTICE)
 _INLINE = [(name, re.compile(p)) for name, p in INLINE_REMOVALS]
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}")
-_TIMESTAMP = re.compile(TIMESTAMP)
+_TIMESTAMP, _URL = re.compile(TIMESTAMP), re.compile(URL)
 _URL_TRAIL = ".,;:!?'"
 
 
@@ -233,6 +233,7 @@ def html_to_text(raw: str) -> tuple[Aligned, list[tuple[int, str, str]]]:
     raw_of: list[int] = []
     skipped: list[tuple[int, str, str]] = []
     skip: list[tuple[str, int]] = []  # open skipped elements: (name, raw start)
+    open_count: Counter = Counter()  # names in `skip`, so a stray closing tag costs no scan of the stack
     special = re.compile(r"[<&\t\n\f\r ]")  # HTML whitespace is ASCII only (not U+3000)
     i, n = 0, len(raw)
 
@@ -244,7 +245,7 @@ def html_to_text(raw: str) -> tuple[Aligned, list[tuple[int, str, str]]]:
     while i < n:
         m = special.search(raw, i)
         j = m.start() if m else n
-        if not skip:
+        if not skip and j > i:
             chars.append(raw[i:j])
             raw_of.extend(range(i, j))
         if j >= n:
@@ -289,15 +290,18 @@ def html_to_text(raw: str) -> tuple[Aligned, list[tuple[int, str, str]]]:
                 i = j + 1
                 continue
             name, closing = tag.group(2).lower(), bool(tag.group(1))
-            if name == "body" and not closing:
-                skip = [e for e in skip if e[0] != "head"]  # `</head>` may be omitted
+            if name == "body" and not closing and open_count["head"]:  # `</head>` may be omitted
+                skip[:] = [e for e in skip if e[0] != "head"]
+                open_count["head"] = 0
             if name in SKIPPED_ELEMENTS and not tag.group().endswith("/>"):
                 if not closing:
                     skip.append((name, j))
-                elif any(e[0] == name for e in skip):
+                    open_count[name] += 1
+                elif open_count[name]:
                     while skip[-1][0] != name:  # an unclosed element inside ends with it
-                        skip.pop()
+                        open_count[skip.pop()[0]] -= 1
                     opened = skip.pop()
+                    open_count[name] -= 1
                     if not skip:
                         content = re.sub(r"<[^>]*>", " ", raw[opened[1]:close + 1])
                         content = " ".join(html.unescape(content).split())
@@ -343,7 +347,7 @@ def _is_contact(folded: str) -> bool:
 
 def _is_url_line(folded: str) -> bool:
     """A line that is a URL with at most a short label around it ("写真: https://...")."""
-    urls = list(_INLINE[1][1].finditer(folded))
+    urls = list(_URL.finditer(folded))
     return bool(urls) and len(folded) - sum(len(u.group()) for u in urls) <= 4
 
 
