@@ -1,4 +1,4 @@
-"""Verbs of the annotation side: `gaiko ls config|server|push|pull` and `gaiko agreement`."""
+"""Verbs of the annotation side: `gaiko ls config|server|push|pull|adjudicate` and `gaiko agreement`."""
 
 from __future__ import annotations
 
@@ -76,6 +76,8 @@ def cmd_pull(args: argparse.Namespace) -> int:
     documents = studio.clean_or_given_documents(args.documents)
     conversion = studio.pull(studio.connect(), args.out, args.project, documents)
     r = conversion.report
+    for warning in r.relation_losses:
+        print(f"gaiko ls pull: warning: {warning}", file=sys.stderr)
     print(f"wrote {args.out}: {r.tasks} tasks; annotations used {r.annotations_used} "
           f"({r.ground_truth_used} ground truth, {r.superseded_by_ground_truth} superseded by it); "
           f"cancelled skipped {r.cancelled_skipped}; drafts ignored {r.drafts_ignored}; "
@@ -83,6 +85,24 @@ def cmd_pull(args: argparse.Namespace) -> int:
           f"{' (' + ', '.join(r.unannotated) + ')' if r.unannotated else ''}; "
           f"mentions {r.mentions}, events {r.events}, arguments {r.arguments}; "
           f"'\\r\\n' normalized in {r.newline_tasks} tasks; whitespace-only text mismatches {r.whitespace_mismatches}")
+    return 0
+
+
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    from gaiko.annotation import studio
+
+    result = studio.adjudicate(studio.connect(), args.doc_id, args.project, args.annotation, args.annotator)
+    print(f"task {result.task_id} ({result.doc_id}):")
+    for r in result.annotations:
+        state = "cancelled" if r["cancelled"] else ("ground truth" if r["ground_truth"] else "")
+        content = (f"does not convert: {r['problem']}" if r["problem"] else
+                   f"mentions {r['mentions']}, events {r['events']}, arguments {r['arguments']}")
+        print(f"  annotation {r['id']} by {r['annotator']}: {content}{'; ' + state if state else ''}")
+    if result.chosen is None:
+        print("nothing changed; choose the gold with --annotation ID or --annotator EMAIL")
+    else:
+        unset = f" (ground truth removed from {', '.join(map(str, result.unset))})" if result.unset else ""
+        print(f"annotation {result.chosen} is now the ground truth{unset}")
     return 0
 
 
@@ -132,7 +152,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    ls = subparsers.add_parser("ls", help="Label Studio: labeling config, local server, push, pull")
+    ls = subparsers.add_parser("ls", help="Label Studio: labeling config, local server, push, pull, adjudicate")
     verbs = ls.add_subparsers(dest="ls_verb", metavar="SUBVERB", required=True)
 
     p = verbs.add_parser("config", help="print the labeling config generated from the schema")
@@ -167,6 +187,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     project_option(p)
     p.add_argument("--out", type=Path, default=DEFAULT_EXPORT, help="export file (default: %(default)s)")
     p.set_defaults(handler=cmd_pull)
+
+    p = verbs.add_parser("adjudicate", help="make one annotation of a task its ground truth (the gold a pull "
+                         "uses); without --annotation/--annotator, list the task's annotations")
+    p.add_argument("doc_id", help="document id of the task (its doc_id field)")
+    p.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
+    p.add_argument("--annotation", type=int, metavar="ID", help="id of the annotation to keep as the gold")
+    p.add_argument("--annotator", metavar="EMAIL", help="keep the annotation by this user as the gold")
+    p.set_defaults(handler=cmd_adjudicate)
 
     p = subparsers.add_parser("agreement", help="inter-annotator agreement and every disagreement of an export")
     p.add_argument("export", type=Path, nargs="?", help="Label Studio JSON export")

@@ -315,8 +315,8 @@ def _choose_annotation(task: ExportTask, raw_task: dict, report: ConversionRepor
         return truth[0]
     if len(live) > 1:
         raise task.error(f"{len(live)} annotations by different annotators "
-                         f"({', '.join(str(a.get('id')) for a in live)}); adjudicate: mark the agreed one as "
-                         "ground truth in Label Studio")
+                         f"({', '.join(str(a.get('id')) for a in live)}); adjudicate: gaiko ls adjudicate "
+                         f"{task.doc_id} --annotation ID")
     return live[0] if live else None
 
 

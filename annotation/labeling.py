@@ -47,9 +47,10 @@ def labeling_config() -> str:
         f'  <View style="{STICKY_STYLE}">',
         f'    <View visibleWhen="region-selected" whenTagName="{TRIGGER_CONTROL}">',
         '      <Header value="Realis of the selected trigger (required)" size="5"/>',
+        # `required` checks every region unless the control itself names the regions it is for.
         f'      <Choices name="{REALIS_CONTROL}" toName="{TEXT_NAME}" perRegion="true" choice="single" '
-        'required="true" requiredMessage="Every event trigger needs a realis: select the trigger and choose one." '
-        'showInline="true">',
+        f'visibleWhen="region-selected" whenTagName="{TRIGGER_CONTROL}" required="true" '
+        'requiredMessage="Every event trigger needs a realis: select the trigger and choose one." showInline="true">',
         *(f"        <Choice value={quoteattr(name)} hint={quoteattr(desc)}/>" for name, desc in schema.REALIS),
         "      </Choices>",
         "    </View>",

@@ -20,6 +20,7 @@ from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
 from gaiko.annotation.convert import (
+    PUSHED_RELATIONS,
     Conversion,
     convert_export,
     documents_to_results,
@@ -179,7 +180,8 @@ def push(client: LabelStudio, documents: list[dict], title: str = DEFAULT_PROJEC
             continue
         result = predictions_to_results(texts[doc_id], prediction, f"prediction {doc_id!r}")
         with api(f"create a prediction for task {task.id}"):
-            client.predictions.create(task=task.id, result=result, model_version=model_version)
+            created = client.predictions.create(task=task.id, result=result, model_version=model_version)
+        _record_relations(client, task, f"prediction:{created.id}", result)
         report.predictions_created += 1
 
     if gold:
@@ -198,14 +200,28 @@ def push(client: LabelStudio, documents: list[dict], title: str = DEFAULT_PROJEC
             if mine:
                 with api(f"update annotation {mine[0].id} of task {task.id}"):
                     client.annotations.update(id=mine[0].id, result=result, ground_truth=ground_truth)
+                annotation_id = mine[0].id
                 report.annotations_updated += 1
             else:
                 with api(f"create an annotation for task {task.id}"):
-                    client.annotations.create(id=task.id, result=result, completed_by=user_id,
-                                              ground_truth=ground_truth, was_cancelled=False, lead_time=0)
+                    annotation_id = client.annotations.create(
+                        id=task.id, result=result, completed_by=user_id, ground_truth=ground_truth,
+                        was_cancelled=False, lead_time=0).id
                 report.annotations_created += 1
+            _record_relations(client, task, f"annotation:{annotation_id}", result)
             report.regions += sum(1 for r in result if r["type"] in ("labels", "relation"))
     return report
+
+
+def _record_relations(client: LabelStudio, task: Any, key: str, result: list[dict]) -> None:
+    """Keep in the task's meta how many relations a pushed annotation or prediction held, so that a pull can
+    tell when the editor dropped some (see `convert.lost_relations`)."""
+    with api(f"read task {task.id}"):
+        meta = dict(client.tasks.get(id=task.id).meta or {})
+    pushed = dict(meta.get(PUSHED_RELATIONS) or {})
+    pushed[key] = sum(1 for r in result if r["type"] == "relation")
+    with api(f"update the meta of task {task.id}"):
+        client.tasks.update(id=task.id, meta={**meta, PUSHED_RELATIONS: pushed})
 
 
 def _same_annotation(task: Any, annotation: Any, doc: dict) -> bool:
@@ -244,3 +260,72 @@ def clean_or_given_documents(path: str | Path | None) -> list[dict]:
     from gaiko.corpus import clean_documents
 
     return clean_documents()
+
+
+@dataclass
+class Adjudication:
+    task_id: int
+    doc_id: str
+    annotations: list[dict]  # every annotation of the task: id, annotator, cancelled, ground_truth, counts
+    chosen: int | None = None
+    unset: list[int] | None = None
+
+
+def adjudicate(client: LabelStudio, doc_id: str, title: str = DEFAULT_PROJECT, annotation_id: int | None = None,
+               annotator: str | None = None) -> Adjudication:
+    """Make one annotation of a document's task its ground truth (and no other), through the API: the
+    Community edition's editor has no ground-truth control. With neither `annotation_id` nor `annotator`,
+    only list the task's annotations. The chosen annotation must convert, so the next pull can use it."""
+    from gaiko.annotation.convert import ConversionReport, ExportTask, annotation_to_document
+
+    project_id = find_project(client, title)
+    if project_id is None:
+        raise GaikoError(f"no project titled {title!r}")
+    task = tasks_by_doc_id(client, project_id).get(doc_id)
+    if task is None:
+        raise GaikoError(f"project {title!r} has no task for document {doc_id!r}")
+    with api(f"list annotations of task {task.id}"):
+        annotations = [a.model_dump() for a in client.annotations.list(id=task.id)]
+    with api("list users"):
+        emails = {u.id: u.email for u in client.users.list()}
+    export_task = ExportTask({"id": task.id, "data": task.data}, f"task {task.id}")
+    rows = []
+    for a in annotations:
+        row = {"id": a["id"], "annotator": emails.get(a["completed_by"], str(a["completed_by"])),
+               "cancelled": bool(a.get("was_cancelled")), "ground_truth": bool(a.get("ground_truth")),
+               "problem": None}
+        try:
+            doc = annotation_to_document(export_task, a, ConversionReport())
+            row.update(mentions=len(doc["entities"]), events=len(doc["events"]),
+                       arguments=sum(len(e["arguments"]) for e in doc["events"]))
+        except GaikoError as e:
+            row["problem"] = str(e)
+        rows.append(row)
+    result = Adjudication(task.id, doc_id, rows)
+    if annotation_id is None and annotator is None:
+        return result
+    if annotation_id is not None and annotator is not None:
+        raise GaikoError("give --annotation ID or --annotator EMAIL, not both")
+    live = [r for r in rows if not r["cancelled"]]
+    if annotation_id is not None:
+        picked = [r for r in live if r["id"] == annotation_id]
+        what = f"annotation {annotation_id}"
+    else:
+        picked = [r for r in live if r["annotator"] == annotator]
+        what = f"an annotation by {annotator}"
+    if len(picked) != 1:
+        known = ", ".join(f"{r['id']} ({r['annotator']})" for r in live) or "none"
+        found = "several" if picked else "no"
+        raise GaikoError(f"task {task.id} ({doc_id}) has {found} non-cancelled {what}; its annotations: {known}")
+    (chosen,) = picked
+    if chosen["problem"]:
+        raise GaikoError(f"annotation {chosen['id']} does not convert, so it cannot be the gold: {chosen['problem']}")
+    result.chosen, result.unset = chosen["id"], [r["id"] for r in rows if r["ground_truth"] and r is not chosen]
+    for other in result.unset:
+        with api(f"unset the ground truth of annotation {other}"):
+            client.annotations.update(id=other, ground_truth=False)
+    with api(f"set annotation {chosen['id']} as the ground truth"):
+        client.annotations.update(id=chosen["id"], ground_truth=True)
+    for r in rows:
+        r["ground_truth"] = r is chosen
+    return result
