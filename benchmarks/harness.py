@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import time
 from pathlib import Path
 
 from end_to_end import FLOOR, GAIKO, REPO, write_files
@@ -52,6 +53,7 @@ def end_to_end_vs_peers(corpus: Corpus, folder: Path, bootstrap: int, repeats: i
             children[name].append(run())
     for name, done in children.items():
         out[name] = sorted(c.seconds for c in done)[len(done) // 2]
+        out[f"{name} cpu"] = sorted(c.cpu_seconds for c in done)[len(done) // 2]
         out[f"{name} peak MB"] = max(c.peak_mb for c in done)
         out[f"{name} stdout"] = done[-1].stdout
     expected = score_documents(corpus.gold, corpus.predictions)
@@ -62,7 +64,9 @@ def end_to_end_vs_peers(corpus: Corpus, folder: Path, bootstrap: int, repeats: i
     data = peer_input(corpus.without_events())
     results = {}
     for name, peer in PEERS.items():
+        started = time.process_time()
         out[name], results[name] = median_time(lambda: peer(data), 1)
+        out[f"{name} cpu"] = time.process_time() - started
     out["checked"] = check_agreement(score_documents(*_ner_only(corpus)), results, corpus)
     return out
 
@@ -101,4 +105,5 @@ def at_scale(corpus: Corpus, documents: int, folder: Path) -> dict:
     gold.unlink()
     pred.unlink()
     return {"documents": report["documents"], "megabytes": size / 1e6, "floor": floor.seconds,
-            "floor peak MB": floor.peak_mb, "score": ours.seconds, "score peak MB": ours.peak_mb}
+            "floor cpu": floor.cpu_seconds, "floor peak MB": floor.peak_mb, "score": ours.seconds,
+            "score cpu": ours.cpu_seconds, "score peak MB": ours.peak_mb}

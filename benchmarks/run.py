@@ -106,43 +106,48 @@ def harness_tables(s: dict) -> tuple[list[Table], list[str]]:
         r = harness.end_to_end_vs_peers(corpus, Path(tmp), s["bootstrap"], s["harness_repeats"])
         memory = harness.at_scale(corpus, s["memory"], Path(tmp))
         scale = harness.at_scale(corpus, s["scale"], Path(tmp)) if s["scale"] else None
-    ours = r["score"]
+    ours, ours_cpu = r["score"], r["score cpu"]
     t = Table(f"The harness end to end: {r['documents']:,} documents, {r['tokens']:,} character tokens, "
-              f"{r['megabytes']:.1f} MB of gold and predictions", ("what", "time", "peak RSS (MB)", "ratio", "ratio to"))
-    t.add("floor: a process that only parses both files (json.loads)", seconds(r["floor"]), r["floor peak MB"],
-          ratio(ours, r["floor"]), "gaiko score / floor")
-    t.add("gaiko score --json (process: start, read, validate, score)", seconds(ours), r["score peak MB"], "1.0×", "")
-    t.add(f"gaiko score --json --bootstrap {s['bootstrap']:,}", seconds(r["bootstrap"]), r["bootstrap peak MB"],
+              f"{r['megabytes']:.1f} MB of gold and predictions",
+              ("what", "wall time", "CPU time", "peak RSS (MB)", "ratio (CPU)", "ratio (wall)", "ratio of"))
+    t.add("floor: a process that only parses both files (json.loads)", seconds(r["floor"]), seconds(r["floor cpu"]),
+          r["floor peak MB"], ratio(ours_cpu, r["floor cpu"]), ratio(ours, r["floor"]), "gaiko score / floor")
+    t.add("gaiko score --json (process: start, read, validate, score)", seconds(ours), seconds(ours_cpu),
+          r["score peak MB"], "1.0×", "1.0×", "")
+    t.add(f"gaiko score --json --bootstrap {s['bootstrap']:,}", seconds(r["bootstrap"]), seconds(r["bootstrap cpu"]),
+          r["bootstrap peak MB"], f"+{(r['bootstrap cpu'] - ours_cpu) / ours_cpu:.0%}",
           f"+{(r['bootstrap'] - ours) / ours:.0%}", "added to gaiko score")
     for name in PEERS_IN_PROCESS:
-        t.add(f"{name} (in process, input prepared untimed)", seconds(r[name]), None, ratio(r[name], ours),
-              "peer / gaiko score")
+        t.add(f"{name} (in process, input prepared untimed)", seconds(r[name]), seconds(r[f"{name} cpu"]), None,
+              ratio(r[f"{name} cpu"], ours_cpu), ratio(r[name], ours), "peer / gaiko score")
     t.notes.append("the peers score NER only and are given their input already parsed; gaiko reads both files, "
-                   "validates every line, scores NER and events")
+                   "validates every line, scores NER and events. Wall times are medians of interleaved runs; CPU "
+                   "time (user + system) is the steadier figure when the machine is shared")
     t.notes += [f"asserted: {c}" for c in r["checked"]]
-    m = Table("Memory and scale: `gaiko score --json` on repeated documents", ("documents", "input (MB)", "time",
-              "floor time", "time / floor", "peak RSS (MB)", "peak RSS / input", "floor peak RSS (MB)"))
+    m = Table("Memory and scale: `gaiko score --json` on repeated documents", ("documents", "input (MB)", "wall time",
+              "CPU time", "floor CPU time", "CPU / floor", "peak RSS (MB)", "peak RSS / input", "floor peak RSS (MB)"))
     for row in filter(None, (memory, scale)):
-        m.add(row["documents"], row["megabytes"], seconds(row["score"]), seconds(row["floor"]),
-              ratio(row["score"], row["floor"]), row["score peak MB"], f"{row['score peak MB'] / row['megabytes']:.2f}×",
-              row["floor peak MB"])
+        m.add(row["documents"], row["megabytes"], seconds(row["score"]), seconds(row["score cpu"]),
+              seconds(row["floor cpu"]), ratio(row["score cpu"], row["floor cpu"]), row["score peak MB"],
+              f"{row['score peak MB'] / row['megabytes']:.2f}×", row["floor peak MB"])
     m.notes.append("input = gold + predictions files; peak RSS includes the interpreter and numpy (about 60 MB)")
-    seqeval = r[PEERS_IN_PROCESS[0]]
-    added = (r["bootstrap"] - ours) / ours
+    seqeval = r[f"{PEERS_IN_PROCESS[0]} cpu"]
+    added = (r["bootstrap cpu"] - ours_cpu) / ours_cpu
     targets = [
-        f"{'met' if seqeval / ours >= HARNESS_SPEEDUP else 'MISSED'}: end to end ≥{HARNESS_SPEEDUP}× faster than "
-        f"{PEERS_IN_PROCESS[0]} — {seqeval / ours:.1f}×",
-        f"{'met' if ours / r['floor'] <= FLOOR_FACTOR else 'MISSED'}: end to end within {FLOOR_FACTOR}× of the "
-        f"bare-parse floor — {ours / r['floor']:.2f}×",
+        f"{'met' if seqeval / ours_cpu >= HARNESS_SPEEDUP else 'MISSED'}: end to end ≥{HARNESS_SPEEDUP}× faster than "
+        f"{PEERS_IN_PROCESS[0]} — {seqeval / ours_cpu:.1f}× (CPU time)",
+        f"{'met' if ours_cpu / r['floor cpu'] <= FLOOR_FACTOR else 'MISSED'}: end to end within {FLOOR_FACTOR}× of "
+        f"the bare-parse floor — {ours_cpu / r['floor cpu']:.2f}× (CPU time)",
         f"{'met' if added <= BOOTSTRAP_COST else 'MISSED'}: {s['bootstrap']:,} resamples add ≤{BOOTSTRAP_COST:.0%} to "
-        f"the end-to-end time — +{added:.0%}",
+        f"the end-to-end time — +{added:.0%} (CPU time)",
         f"{'met' if memory['score peak MB'] / memory['megabytes'] <= MEMORY_FACTOR else 'MISSED'}: peak RSS ≤"
         f"{MEMORY_FACTOR}× the input on {memory['documents']:,} documents — "
         f"{memory['score peak MB'] / memory['megabytes']:.2f}×",
     ]
     if scale:
-        targets.append(f"met: {scale['documents']:,} documents scored in {seconds(scale['score'])} "
-                       f"({scale['score'] / scale['floor']:.2f}× the floor), peak RSS {scale['score peak MB']:,.0f} MB")
+        targets.append(f"met: {scale['documents']:,} documents scored in {seconds(scale['score'])} wall, "
+                       f"{seconds(scale['score cpu'])} CPU ({scale['score cpu'] / scale['floor cpu']:.2f}× the "
+                       f"floor's CPU time), peak RSS {scale['score peak MB']:,.0f} MB")
     return [t, m], targets
 
 

@@ -35,6 +35,7 @@ class Child:
     seconds: float
     peak_mb: float  # the command's maximum resident set size
     stdout: str
+    cpu_seconds: float = 0.0  # user + system time: steadier than wall time on a shared machine
 
 
 # A process started from this one inherits its memory high-water mark (it survives the exec that
@@ -44,8 +45,9 @@ import resource, subprocess, sys, time
 started = time.perf_counter()
 code = subprocess.call(sys.argv[2:])
 seconds = time.perf_counter() - started
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as f:
-    f.write(f"{seconds} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+    f.write(f"{seconds} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 sys.exit(code)
 """
 
@@ -58,8 +60,8 @@ def run_child(argv: list[str], env: dict[str, str] | None = None, cwd: str | Non
                               text=True, env=env, cwd=cwd)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)} exited with {proc.returncode}: {proc.stderr.strip()[-2000:]}")
-        seconds, peak_kb = measured.read_text().split()
-    return Child(float(seconds), int(peak_kb) / 1024, proc.stdout)
+        seconds, peak_kb, cpu = measured.read_text().split()
+    return Child(float(seconds), int(peak_kb) / 1024, proc.stdout, float(cpu))
 
 
 def machine() -> dict[str, str]:

@@ -49,7 +49,7 @@ class _Rows:
         representative = order[first][pool]  # per unit: the first unit of its pool
         if not _equal_rows(units, columns, values, n, representative):  # a hash collision: no pooling
             order, sorted_pool, pool, representative = (np.arange(n),) * 4
-        self.sorted_pool = sorted_pool  # pool of each unit, units in hash order
+        self.sorted_pool = sorted_pool.astype(np.int32)  # pool of each unit, units in hash order
         self.sizes = np.bincount(pool, minlength=int(sorted_pool[-1]) + 1 if n else 0)
         keep = representative[units] == units
         self.pool_of_entry, self.column_of_entry = pool[units[keep]], columns[keep]
@@ -63,10 +63,10 @@ class _Rows:
     def weights(self, rng: np.random.Generator, block: int) -> np.ndarray:
         """How often each pool is drawn in `block` resamples of n units (block × pools)."""
         k = len(self.sizes)
-        if k * 8 <= self.n:  # few pools: a multinomial over them
+        if k * 4 <= self.n:  # pools well below units: a multinomial over the pools is the cheaper draw
             return rng.multinomial(self.n, self.sizes / self.n, size=block)
         picks = self.sorted_pool[rng.integers(0, self.n, size=(block, self.n), dtype=np.int32)]
-        picks += np.arange(0, block * k, k)[:, None]
+        picks = picks + np.arange(0, block * k, k, dtype=np.int32 if block * k < 2**31 else np.int64)[:, None]
         return np.bincount(picks.ravel(), minlength=block * k).reshape(block, k)
 
     def sums(self, weights: np.ndarray) -> np.ndarray:
