@@ -125,10 +125,10 @@ def gold_documents(exports_dir: Path = EXPORTS_DIR) -> list[dict]:
     return annotated_documents(exports_dir)[0]
 
 
-def annotated_documents(exports_dir: Path = EXPORTS_DIR,
-                        manifest: Manifest | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
-    """The released documents (status annotated or adjudicated) with their gold, and (id, status) of the
-    pending ones, which are not built."""
+def annotated_documents(exports_dir: Path = EXPORTS_DIR, manifest: Manifest | None = None
+                        ) -> tuple[list[dict], list[tuple[str, str]], list[str]]:
+    """The released documents (status annotated or adjudicated) with their gold, (id, status) of the
+    pending ones, which are not built, and the pending ones that an export already annotates."""
     manifest = manifest or load_manifest()
     clean = clean_documents(manifest, include_retired=True)
     released = {e.id for e in manifest.released()}
@@ -148,7 +148,7 @@ def annotated_documents(exports_dir: Path = EXPORTS_DIR,
             raise GaikoError(f"document {doc['id']}: {problems[0]}", exports_dir)
         docs.append(doc)
     pending = [(e.id, e.status) for e in sorted(manifest.pending(), key=lambda e: e.id)]
-    return docs, pending
+    return docs, pending, [i for i, _ in pending if i in gold]
 
 
 def ner_rows(doc: dict) -> tuple[list[dict], list[tuple[int, int, str]]]:
@@ -217,7 +217,7 @@ def build(out_dir: Path = DATASET_DIR, exports_dir: Path = EXPORTS_DIR, previous
     from gaiko.card import render_card
 
     manifest = load_manifest()
-    docs, pending = annotated_documents(exports_dir, manifest)
+    docs, pending, ready = annotated_documents(exports_dir, manifest)
     split_of = manifest.split_of()
     rows = {c: {s: [] for s in SPLITS} for c in CONFIGS}
     crossing = []
@@ -257,7 +257,7 @@ def build(out_dir: Path = DATASET_DIR, exports_dir: Path = EXPORTS_DIR, previous
                      "events": sum(len(d["events"]) for d in ds),
                      "arguments": sum(len(e["arguments"]) for d in ds for e in d["events"])}
              for split, ds in rows["documents"].items()}
-    return {"splits": built, "pending": pending, "version": versions[0]["version"],
+    return {"splits": built, "pending": pending, "ready": ready, "version": versions[0]["version"],
             "changes": versions[0]["changes"]}
 
 

@@ -106,6 +106,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if built["pending"]:
         print(f"pending (not built until annotated): {len(built['pending'])} documents: "
               + ", ".join(f"{i} ({status})" for i, status in built["pending"]), file=sys.stderr)
+    for doc_id in built["ready"]:
+        print(f"{doc_id} has an annotation in {args.exports} but is not released: `gaiko status {doc_id} annotated` "
+              "(or adjudicated) puts it in the next build", file=sys.stderr)
     return 0
 
 

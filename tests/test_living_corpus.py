@@ -244,6 +244,9 @@ def test_a_sixth_article_goes_through_label_studio_into_the_dataset(label_studio
                               ground_truth=False, was_cancelled=False, lead_time=60)
     pulled = run("ls", "pull", "--project", project, "--out", str(exports / "living.json"))
     assert "annotations used 1" in pulled.stdout and f"unannotated {len(seeds)}" in pulled.stdout
+    built = run("build", "--exports", str(exports), "--out", str(new))
+    assert f"{doc_id} has an annotation in {exports} but is not released" in built.stderr
+    assert "Not in this version yet" in (new / "README.md").read_text(encoding="utf-8")
     run("status", doc_id, "annotated")
     built = run("build", "--exports", str(exports), "--out", str(new))
     assert built.stdout.startswith(f"built {new} version {version}: ") and built.stderr == ""
