@@ -153,3 +153,18 @@ def test_read_answers_refuses_a_repeated_document(tmp_path):
     write_jsonl(strings, [{"id": "d"}, {"id": "d"}])
     with pytest.raises(Exception, match="duplicate document id 'd'"):
         read_answers(strings, [DOC])
+
+
+def test_the_report_file_lists_every_problem_with_the_counts(tmp_path, capsys):
+    gold, strings, pred, report = (tmp_path / n for n in ("gold.jsonl", "s.jsonl", "pred.jsonl", "report.json"))
+    write_jsonl(gold, [DOC])
+    write_jsonl(strings, [{"id": "d", "entities": [{"text": "露", "label": "GPE"}, {"text": "英国", "label": "GPE"}]}])
+    assert main(["align", str(strings), "--gold", str(gold), "--out", str(pred), "--report", str(report)]) == 0
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written["counts"]["entities"] == {"listed": 2, "placed": 1, "not_found": 1, "ambiguous": 1, "conflict": 0}
+    assert {(p["where"], p["kind"]) for p in written["problems"]} == {("entities[1]", "not_found"),
+                                                                       ("entities[0]", "ambiguous")}
+    err = capsys.readouterr().err
+    assert f"{strings}:1: entities[1]: '英国' is listed 1 times but occurs 0 times" in err
+    assert main(["align", str(strings), "--gold", str(gold)]) == 2  # no --out: one error line, exit 2
+
