@@ -130,7 +130,7 @@ ENTITY_RULES: tuple[tuple[str, str], ...] = (
     ("ORG", rf"(?:{_GPE}|(?<![{KANJI}])[{GPE_ABBREVIATIONS}])(?:{alternation(ORG_BODIES)})(?!事)"),
     ("ORG", alternation(ORG_WORDS)),
     ("ORG", rf"(?<![{KANJI}]){alternation(NAMED_BODIES)}"),
-    ("ORG", rf"(?:朝鮮労働党|共産党|労働党)(?:中央軍事委員会|中央委員会|政治局)"),
+    ("ORG", r"(?:朝鮮労働党|共産党|労働党)(?:中央軍事委員会|中央委員会|政治局)"),
     ("ORG", rf"(?<=[【＝{KANJI}{KATAKANA}])(?P<m>{alternation(DATELINE_AGENCIES)})(?=】)"),
     ("ORG", rf"(?:[{KATAKANA}]{{2,}}|[A-Z]{{2,}})通信(?!社)"),
     ("ORG", r"クレムリン(?!で|に|内|宮)"),
