@@ -149,11 +149,11 @@ def _cells(docs: np.ndarray, columns: np.ndarray | int, field: int) -> np.ndarra
     return (docs * len(KEYS) + columns) * 4 + field
 
 
-def tally(n_docs: int, cells: list[np.ndarray]) -> np.ndarray:
-    """Count rows (documents × KEYS × 4) from count increments."""
-    counts = np.zeros((n_docs, len(KEYS), 4), dtype=np.int32)
-    np.add.at(counts.reshape(-1), np.concatenate(cells) if cells else np.zeros(0, np.int64), np.int32(1))
-    return counts
+def tally(cells: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse count rows from count increments: (row, flat column, count) of every non-zero count,
+    ordered by row, then column; 12 bytes per count."""
+    flat, values = np.unique(np.concatenate(cells) if cells else np.zeros(0, np.int64), return_counts=True)
+    return (flat // WIDTH).astype(np.int32), (flat % WIDTH).astype(np.int32), values.astype(np.int32)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -591,13 +591,11 @@ def _count(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: b
     gold_ev, pred_ev = gold_event_tuples(gold_docs, with_events), predicted_event_tuples(gold_docs, preds, with_events)
     ev_cells, realis_missing = event_cells(gold_ev, pred_ev, units)
     cells = ner_cells(gold_mentions, pred_mentions, list(map(len, texts)), units) + ev_cells
-    flat, values = np.unique(np.concatenate(cells) if cells else np.zeros(0, np.int64), return_counts=True)
     items = {"gold": _item_counts(len(gold_docs), gold_mentions, [gold_events[d] for d in with_events]),
              "predicted": _item_counts(len(found) - found.count(None), pred_mentions,
                                        [pred_events[d] for d in with_events])}
     n_units = len(gold_docs) if units is None else units.count
-    counts = Counts(unit, len(gold_docs), (flat // WIDTH).astype(np.int32), (flat % WIDTH).astype(np.int32),
-                    values.astype(np.int32), n_units, items, realis_missing)  # 12 bytes per non-zero count
+    counts = Counts(unit, len(gold_docs), *tally(cells), n_units, items, realis_missing)
     errors, confusion = [], []
     if details:
         for doc, gold, pred in zip(gold_docs, gold_mentions, pred_mentions):
