@@ -125,9 +125,30 @@ def _changelog(versions: list[dict], pending: list[tuple[str, str]]) -> str:
             f"re-cleaned; minor when added) and mentions, events or arguments changed (patch).{waiting}")
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                "twelve")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def _count(n: int) -> str:
+    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+
+
+def _date_range(docs: list[dict]) -> str:
+    """'October 2023 – November 2024': the months of the oldest and newest dated documents."""
+    dates = sorted(d["date"] for d in docs if d.get("date"))
+    if not dates:
+        return "undated"
+    first, last = (f"{MONTHS[int(x[5:7]) - 1]} {x[:4]}" for x in (dates[0], dates[-1]))
+    return first if first == last else f"{first} – {last}"
+
+
 def render_card(rows: dict, features: dict, manifest, versions: list[dict],
                 pending: list[tuple[str, str]]) -> str:
     from gaiko.corpus import SPLIT_POLICY
+
+    docs = [d for split in rows["documents"].values() for d in split]
 
     notes = CARD_NOTES.read_text(encoding="utf-8") if CARD_NOTES.exists() else ""
     bio = ", ".join(f"{i}={t}" for i, t in enumerate(schema.BIO_TAGS))
@@ -138,6 +159,9 @@ def render_card(rows: dict, features: dict, manifest, versions: list[dict],
         "role-table": _table(["role", "meaning", "argument types"],
                              [[r.name, r.description, ", ".join(r.entity_types)] for r in schema.ROLES]),
         "bio-tags": f"`ner_tags` ids: {bio}.",
+        "Document-count": _count(len(docs)).capitalize(),
+        "document-count": _count(len(docs)),
+        "date-range": _date_range(docs),
         "split-rationale": manifest.split_rationale,
         "split-policy": SPLIT_POLICY,
         "version": versions[0]["version"],

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from gaiko.build import DATASET_DIR, EXPORTS_DIR, gold_documents
+from gaiko.card import NUMBER_WORDS
 from gaiko.corpus import (MANIFEST_ENV, MANIFEST_FILE, add_document, assign_split, load_manifest, parse_manifest,
                           set_status)
 from gaiko.diff import bump, diff, diff_documents
@@ -277,6 +278,7 @@ def test_a_sixth_article_goes_through_label_studio_into_the_dataset(label_studio
     assert f"| {version} | {len(seeds) + 1} | added {doc_id} |" in card
     assert "| 1.0.0 | 5 | first release: 5 documents |" in card
     assert "Not in this version yet" not in card
+    assert f"{NUMBER_WORDS[len(seeds) + 1].capitalize()} Japanese news articles on Russia–North Korea" in card
 
     changes = subprocess.run([sys.executable, "-m", "gaiko", "diff", str(old), str(new)], capture_output=True,
                              text=True)
