@@ -67,6 +67,10 @@ def cmd_push(args: argparse.Namespace) -> int:
           f"{report.predictions_present} already present; annotations {report.annotations_created} created, "
           f"{report.annotations_updated} updated ({report.regions} regions and relations), "
           f"{report.annotations_present} already present")
+    if report.roles_dropped:
+        print(f"gaiko ls push: warning: {len(report.roles_dropped)} predicted roles not shown (a third role of "
+              "one event on one span; Label Studio keeps two relations per pair of regions), e.g. "
+              f"{report.roles_dropped[0]}", file=sys.stderr)
     return 0
 
 

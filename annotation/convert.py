@@ -382,12 +382,14 @@ def _region(rid: str, control: str, start: int, end: int, text: str | list[str],
             "value": {"start": start, "end": end, "text": text, **value}}
 
 
-def _relations(trigger_id: str, arguments: list[tuple[str, str]], where: str) -> list[dict]:
+def _relations(trigger_id: str, arguments: list[tuple[str, str]], where: str,
+               dropped: list[str] | None = None) -> list[dict]:
     """Relations of one trigger to its (role, mention region id) arguments, in a form the editor keeps.
 
     Label Studio keeps one relation per ordered pair of regions (a second one is dropped on load), so a
     second role on the same mention is drawn the other way, mention → trigger; direction "left" still shows
-    the arrow on the mention, and the converter orients a relation by its ends. A third role cannot be kept.
+    the arrow on the mention, and the converter orients a relation by its ends. A third role cannot be kept:
+    an error, or (pre-annotations) described in `dropped`.
     """
     relations, seen = [], {}
     for role, mention_id in arguments:
@@ -398,6 +400,8 @@ def _relations(trigger_id: str, arguments: list[tuple[str, str]], where: str) ->
         elif seen[mention_id] == 2:
             relations.append({"from_id": mention_id, "to_id": trigger_id, "type": "relation", "direction": "left",
                               "labels": [role]})
+        elif dropped is not None:
+            dropped.append(f"{where}: event {trigger_id}: {role} of region {mention_id}")
         else:
             raise GaikoError(f"{where}: event {trigger_id} has three roles on one mention; Label Studio keeps at "
                              "most two relations between two regions (one each way)")
@@ -424,9 +428,10 @@ def documents_to_results(doc: dict) -> list[dict]:
     return results
 
 
-def predictions_to_results(text: str, prediction: dict, where: str) -> list[dict]:
+def predictions_to_results(text: str, prediction: dict, where: str, dropped: list[str]) -> list[dict]:
     """Pre-annotations from one predictions record; an argument span that is no predicted entity becomes a
-    mention of the first type its role allows (annotators correct it)."""
+    mention of the first type its role allows (annotators correct it). A third role of one event on one span
+    cannot be shown (Label Studio keeps two relations per pair of regions): it is described in `dropped`."""
 
     def span(obj: Any, what: str) -> tuple[int, int]:
         start, end = (obj.get("start"), obj.get("end")) if isinstance(obj, dict) else (None, None)
@@ -466,5 +471,5 @@ def predictions_to_results(text: str, prediction: dict, where: str) -> list[dict
                 results.append(_region(mention_at[a_span], ENTITY_CONTROL, *a_span, text[slice(*a_span)],
                                        labels=[DEFAULT_ARGUMENT_TYPE[role]]))
             arguments.append((role, mention_at[a_span]))
-        relations.extend(_relations(rid, arguments, where))
+        relations.extend(_relations(rid, arguments, where, dropped))
     return results + relations

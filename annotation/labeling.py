@@ -19,7 +19,8 @@ REALIS_CONTROL = "realis"
 ENTITY_ID_CONTROL = "entity_id"
 CONFIG_PATH = Path(__file__).with_name("labeling_config.xml")
 DEFAULT_PROJECT = "gaiko"
-STICKY_STYLE = "position: sticky; bottom: 0; z-index: 10; background: #fff; border-top: 2px solid #888; padding: 4px 8px"
+STICKY_STYLE = ("position: sticky; bottom: 0; z-index: 10; background: #fff; border-top: 2px solid #888; "
+                "padding: 4px 8px")
 
 
 def _label(value: str, color: str, hint: str) -> str:

@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +148,7 @@ class PushReport:
     annotations_present: int = 0
     annotations_updated: int = 0
     regions: int = 0
+    roles_dropped: list[str] = field(default_factory=list)  # predicted third roles on one pair: not shown
 
 
 def push(client: LabelStudio, documents: list[dict], title: str = DEFAULT_PROJECT,
@@ -178,7 +179,8 @@ def push(client: LabelStudio, documents: list[dict], title: str = DEFAULT_PROJEC
         if present:
             report.predictions_present += 1
             continue
-        result = predictions_to_results(texts[doc_id], prediction, f"prediction {doc_id!r}")
+        result = predictions_to_results(texts[doc_id], prediction, f"prediction {doc_id!r}",
+                                        report.roles_dropped)
         with api(f"create a prediction for task {task.id}"):
             created = client.predictions.create(task=task.id, result=result, model_version=model_version)
         _record_relations(client, task, f"prediction:{created.id}", result)
@@ -308,15 +310,14 @@ def adjudicate(client: LabelStudio, doc_id: str, title: str = DEFAULT_PROJECT, a
         raise GaikoError("give --annotation ID or --annotator EMAIL, not both")
     live = [r for r in rows if not r["cancelled"]]
     if annotation_id is not None:
-        picked = [r for r in live if r["id"] == annotation_id]
-        what = f"annotation {annotation_id}"
+        picked, what = [r for r in live if r["id"] == annotation_id], f"annotation {annotation_id}"
     else:
-        picked = [r for r in live if r["annotator"] == annotator]
-        what = f"an annotation by {annotator}"
+        picked, what = [r for r in live if r["annotator"] == annotator], f"annotation by {annotator}"
     if len(picked) != 1:
         known = ", ".join(f"{r['id']} ({r['annotator']})" for r in live) or "none"
-        found = "several" if picked else "no"
-        raise GaikoError(f"task {task.id} ({doc_id}) has {found} non-cancelled {what}; its annotations: {known}")
+        count = f"{len(picked)} annotations by {annotator}" if picked else f"no {what}"
+        raise GaikoError(f"task {task.id} ({doc_id}) has {count} (cancelled ones do not count); choose by "
+                         f"--annotation ID among: {known}")
     (chosen,) = picked
     if chosen["problem"]:
         raise GaikoError(f"annotation {chosen['id']} does not convert, so it cannot be the gold: {chosen['problem']}")

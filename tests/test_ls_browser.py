@@ -232,7 +232,8 @@ def test_annotators_in_the_real_ui_lose_nothing(label_studio, browser, tmp_path,
                                    "entity_id": "kim_jong_un"}],
             "events": [{"id": "e1", "type": "CONSULT", "realis": "ACTUAL",
                         "trigger": {"start": talks[0], "end": talks[1], "text": "会談"},
-                        "arguments": [{"role": "actor", "mention_id": "m1"}, {"role": "recipient", "mention_id": "m1"}]}]}
+                        "arguments": [{"role": "actor", "mention_id": "m1"},
+                                      {"role": "recipient", "mention_id": "m1"}]}]}
     theirs = {**mine, "events": [{**mine["events"][0], "realis": "OTHER", "arguments": []}]}
     write_jsonl_atomic(theirs_path := tmp_path / "theirs.jsonl", [theirs])
     code, out = run(capsys, "ls", "push", *common, "--annotations", str(theirs_path), "--annotator", "b@gaiko.test")
@@ -256,7 +257,8 @@ def test_annotators_in_the_real_ui_lose_nothing(label_studio, browser, tmp_path,
     assert pulled["ui_pre"] == {
         **PRE, "entities": [{"id": "m1", "start": 0, "end": 4, "label": "PERSON", "text": "ラブロフ", "entity_id": None},
                             {"id": "m2", "start": 7, "end": 9, "label": "GPE", "text": "平壌", "entity_id": None}],
-        "events": [{"id": "e1", "type": "CONSULT", "realis": "ACTUAL", "trigger": {"start": 10, "end": 12, "text": "訪問"},
+        "events": [{"id": "e1", "type": "CONSULT", "realis": "ACTUAL",
+                    "trigger": {"start": 10, "end": 12, "text": "訪問"},
                     "arguments": [{"role": "actor", "mention_id": "m1"}, {"role": "recipient", "mention_id": "m2"},
                                   {"role": "place", "mention_id": "m2"}]}]}
     assert f"mentions {sum(len(d['entities']) for d in pulled.values())}" in out

@@ -17,7 +17,14 @@ from pathlib import Path
 import pytest
 
 from gaiko import schema
-from gaiko.annotation.convert import PUSHED_RELATIONS, convert_export, documents_to_results, task_data, text_sha256
+from gaiko.annotation.convert import (
+    PUSHED_RELATIONS,
+    convert_export,
+    documents_to_results,
+    predictions_to_results,
+    task_data,
+    text_sha256,
+)
 from gaiko.cli import main
 from gaiko.io import GaikoError, iter_jsonl
 
@@ -186,7 +193,8 @@ CASES = {
     "region past the end of the text": (set_value(end=10_000), "region id 'm1': region 0-10000 is empty or outside"),
     "negative offset": (set_value(start=-1), "region id 'm1': region -1-"),
     "float offset": (set_value(start=0.0), "region id 'm1': start/end must be integers"),
-    "value.text that is not the text": (set_value(text="プーチン"), "region '𠮷田' at 0-2 (id 'm1'): value.text 'プーチン' != text[0:2]"),
+    "value.text that is not the text": (
+        set_value(text="プーチン"), "region '𠮷田' at 0-2 (id 'm1'): value.text 'プーチン' != text[0:2]"),
     "trigger without realis": (
         lambda result, task: result.remove(first(result, from_name="realis")), "trigger has no realis"),
     "realis on a mention": (
@@ -194,7 +202,8 @@ CASES = {
         "region '𠮷田' at 0-2 (id 'm1'): realis OTHER on a PERSON mention"),
     "entity id on a TITLE mention": (
         lambda result, task: move_to(result, first(result, from_name="entity_id"), "m2"),
-        "region '外相' at 2-4 (id 'm2'): entity id 'yoshida' on a region that is not a mention of a type with entity ids"),
+        "region '外相' at 2-4 (id 'm2'): entity id 'yoshida' on a region that is not a mention of a type with "
+        "entity ids"),
     "two entity ids": (
         lambda result, task: first(result, from_name="entity_id")["value"].update(text=["a", "b"]),
         "region '𠮷田' at 0-2 (id 'm1'): several entity ids"),
@@ -330,3 +339,15 @@ def test_pull_warns_when_an_annotation_holds_fewer_relations_than_were_pushed():
         f"{held + 1} were pushed to annotation {annotation['id']}; check its arguments",
         f"export.json: task {export[0]['id']} (c_crlf) annotation {annotation['id']}: holds {held} relations, "
         f"{held + 2} were pushed to prediction 77; check its arguments"]
+
+
+def test_a_third_predicted_role_on_one_span_is_not_shown_but_counted():
+    text = "露朝は平壌で会談した。"
+    prediction = {"entities": [{"start": 3, "end": 5, "label": "GPE"}],
+                  "events": [{"type": "CONSULT", "realis": "ACTUAL", "trigger": {"start": 6, "end": 8},
+                              "arguments": [{"role": r, "start": 3, "end": 5} for r in ("actor", "recipient", "place")]}]}
+    dropped: list[str] = []
+    results = predictions_to_results(text, prediction, "prediction 'x'", dropped)
+    relations = [(r["from_id"], r["to_id"], r["labels"]) for r in results if r["type"] == "relation"]
+    assert relations == [("e1", "m1", ["actor"]), ("m1", "e1", ["recipient"])]
+    assert dropped == ["prediction 'x': event e1: place of region m1"]

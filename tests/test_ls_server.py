@@ -225,3 +225,50 @@ def test_pushing_corrected_gold_updates_the_annotation(label_studio, tmp_path, c
     client = studio.connect()
     (pulled,) = convert_export(studio.live_export(client, project), "test").documents
     assert (pulled["entities"], pulled["events"]) == (corrected["entities"], corrected["events"])
+
+
+def test_adjudicate_and_the_lost_relations_warning(label_studio, tmp_path, capsys):
+    """`ls adjudicate` lists a task's annotations, refuses a bad choice in one line, and moves the ground truth;
+    pull warns when an annotation holds fewer relations than were pushed to it."""
+    project = "gaiko adjudication"
+    doc = rule_gold(clean_documents()[3])
+    other = second_opinion(doc)
+    write_jsonl_atomic(first := tmp_path / "a.jsonl", [doc])
+    write_jsonl_atomic(second := tmp_path / "b.jsonl", [other])
+    assert run(capsys, "ls", "push", "--project", project)[0] == 0
+    for path, who in ((first, "a@gaiko.test"), (second, "b@gaiko.test")):
+        code, out = run(capsys, "ls", "push", "--project", project, "--annotations", str(path), "--annotator", who)
+        assert code == 0, out
+    client = studio.connect()
+    task = studio.tasks_by_doc_id(client, studio.find_project(client, project))[doc["id"]]
+    ids = {studio._user_id(client, who): None for who in ("a@gaiko.test", "b@gaiko.test")}
+    for a in client.annotations.list(id=task.id):
+        ids[a.completed_by] = a.id
+    a_id, b_id = ids.values()
+
+    code, out = run(capsys, "ls", "adjudicate", doc["id"], "--project", project)
+    n_args = sum(len(e["arguments"]) for e in doc["events"])
+    assert code == 0 and f"annotation {a_id} by a@gaiko.test: mentions {len(doc['entities'])}" in out, out
+    assert f"arguments {n_args}\n" in out and "nothing changed" in out
+    listed = f"choose by --annotation ID among: {a_id} (a@gaiko.test), {b_id} (b@gaiko.test)"
+    for argv, problem in ((("--annotation", "999999"), f"has no annotation 999999 (cancelled ones do not count); "
+                                                        f"{listed}"),
+                          (("--annotator", "nobody@gaiko.test"), "has no annotation by nobody@gaiko.test (cancelled"),
+                          (("--annotation", str(a_id), "--annotator", "a@gaiko.test"), "not both")):
+        code, out = run(capsys, "ls", "adjudicate", doc["id"], "--project", project, *argv)
+        assert code == 2 and problem in out and out.count("\n") == 1, out
+    for chosen, unset in ((b_id, ""), (a_id, f" (ground truth removed from {b_id})")):
+        code, out = run(capsys, "ls", "adjudicate", doc["id"], "--project", project, "--annotation", str(chosen))
+        assert code == 0 and f"annotation {chosen} is now the ground truth{unset}" in out, out
+    truth = {a.id: a.ground_truth for a in client.annotations.list(id=task.id)}
+    assert truth == {a_id: True, b_id: False}
+
+    # The editor (here: the API) drops one of the relations pushed to the adjudicated annotation.
+    (stored,) = [a for a in client.annotations.list(id=task.id) if a.id == a_id]
+    relations = [r for r in stored.result if r["type"] == "relation"]
+    client.annotations.update(id=a_id, result=[r for r in stored.result if r is not relations[0]])
+    code, out = run(capsys, "ls", "pull", "--project", project, "--out", str(tmp_path / "export.json"))
+    assert code == 0, out
+    assert (f"warning: export of project {project!r}: task {task.id} ({doc['id']}) annotation {a_id}: holds "
+            f"{len(relations) - 1} relations, {len(relations)} were pushed to annotation {a_id}") in out
+    assert f"arguments {n_args - 1};" in out
