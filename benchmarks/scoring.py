@@ -24,7 +24,7 @@ from seqeval.scheme import IOB2
 from gaiko import schema
 from gaiko.bio import spans_to_bio
 from gaiko.eval.bootstrap import intervals
-from gaiko.eval.metrics import count_documents, score_documents
+from gaiko.eval.metrics import count, score_documents
 from synthetic import Corpus, one_to_one
 from timing import median_time
 
@@ -154,7 +154,7 @@ def corpus_benchmark(corpus: Corpus, repeats: int, peer_repeats: int, bootstrap:
     out["ours NER"], report = median_time(lambda: score_documents(ner_only.gold, ner_only.predictions), repeats)
     check_sanity(corpus, report)
     out["ours full"], _ = median_time(lambda: score_documents(corpus.gold, corpus.predictions), repeats)
-    counts = count_documents(corpus.gold, corpus.predictions)[0]
+    counts = count(corpus.gold, corpus.predictions)
     out["bootstrap"], cis = median_time(lambda: intervals(counts, bootstrap, seed=0), repeats)
     low, high = cis[("ner", "strict", None)]
     assert low <= report["ner"]["strict"]["micro"]["f1"] <= high and low < high, "bootstrap interval"

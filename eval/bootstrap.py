@@ -63,7 +63,7 @@ class _Rows:
     def weights(self, rng: np.random.Generator, block: int) -> np.ndarray:
         """How often each pool is drawn in `block` resamples of n units (block × pools)."""
         k = len(self.sizes)
-        if k * 4 <= self.n:  # pools well below units: a multinomial over the pools is the cheaper draw
+        if k * 8 <= self.n:  # few pools: a multinomial over them (about 8x dearer per pool than per integer draw)
             return rng.multinomial(self.n, self.sizes / self.n, size=block)
         picks = self.sorted_pool[rng.integers(0, self.n, size=(block, self.n), dtype=np.int32)]
         picks = picks + np.arange(0, block * k, k, dtype=np.int32 if block * k < 2**31 else np.int64)[:, None]

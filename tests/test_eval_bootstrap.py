@@ -56,7 +56,7 @@ def test_resampling_pools_equal_rows_and_sums_them_exactly(n_docs, alike):
     pools = np.zeros((len(rows.sizes), flat.shape[1]))
     np.add.at(pools, (rows.pool_of_entry, rows.column_of_entry), rows.value_of_entry)
     assert Counter({bytes(row.astype(np.int64)): int(size) for row, size in zip(pools, rows.sizes)}) == distinct
-    assert (len(rows.sizes) * 4 <= n_docs) == alike
+    assert (len(rows.sizes) * 8 <= n_docs) == alike
     blocks = list(resampled_sums(counts, 450, seed=3))
     weights = rows.weights(np.random.default_rng(3), 450)
     assert (weights.sum(1) == n_docs).all()
