@@ -5,8 +5,9 @@ One test walks the whole loop: push the five gold documents, a fresh document an
 browser, annotate the fresh one (a mention with its entity id, a trigger with its realis, two roles between the
 same trigger and mention), accept the pre-annotations, and save every gold task through the editor; adjudicate
 the fresh task between its UI annotation and a pushed one with `gaiko ls adjudicate`; pull, and compare the
-converted gold with what was made or pushed, exactly. Every step leaves a screenshot under the test's tmp_path;
-a failing step names that folder.
+converted gold with what was made or pushed, exactly. A second test presses the keys the editor lets act on
+any selected region and checks that pull refuses the result. Every step leaves a screenshot under the test's
+tmp_path; a failing step names that folder.
 """
 
 from __future__ import annotations
@@ -262,3 +263,54 @@ def test_annotators_in_the_real_ui_lose_nothing(label_studio, browser, tmp_path,
                     "arguments": [{"role": "actor", "mention_id": "m1"}, {"role": "recipient", "mention_id": "m2"},
                                   {"role": "place", "mention_id": "m2"}]}]}
     assert f"mentions {sum(len(d['entities']) for d in pulled.values())}" in out
+
+
+def test_what_the_editor_lets_through_is_refused_at_pull(label_studio, browser, tmp_path, capsys):
+    """Keys act on the selected region whatever its label: a realis key gives a mention a realis, a trigger
+    label's key makes a mention a two-label region. The editor saves both; pull refuses each in one line that
+    quotes the region's text and offsets, the task and the annotation."""
+    server, _ = label_studio
+    project = "gaiko browser hotkeys"
+    docs = [{**FRESH, "entities": [], "events": []}, {**PRE, "entities": [], "events": []}]
+    write_jsonl_atomic(documents := tmp_path / "documents.jsonl", docs)
+    code, out = run(capsys, "ls", "push", "--project", project, "--documents", str(documents))
+    assert code == 0, out
+    client = studio.connect()
+    project_id = studio.find_project(client, project)
+    tasks = studio.tasks_by_doc_id(client, project_id)
+    kim, lavrov = FRESH["text"].index("金正恩"), PRE["text"].index("ラブロフ")
+
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(20_000)
+    ui = Editor(page, server.url, project_id, shots)
+    try:
+        with ui.step("log in"):
+            ui.login(os.environ["LABEL_STUDIO_USERNAME"], os.environ["LABEL_STUDIO_PASSWORD"])
+        with ui.step("a realis key on a selected mention"):
+            ui.open(tasks["ui_fresh"].id, "Submit current annotation")
+            ui.label("PERSON", kim, kim + 3)
+            ui.select(kim, kim + 3)
+            page.keyboard.press(page.locator("label:has(input[name=ACTUAL])").inner_text().strip()[-2])  # ACTUAL[j]
+            ui.save("Submit current annotation", "POST")
+        with ui.step("a trigger label's key on a selected mention"):
+            ui.open(tasks["ui_pre"].id, "Submit current annotation")
+            ui.label("PERSON", lavrov, lavrov + 4)
+            ui.select(lavrov, lavrov + 4)
+            page.keyboard.press(page.locator(".lsf-label", has_text="CONSULT").inner_text().split()[-1])
+            ui.save("Submit current annotation", "POST")
+    finally:
+        page.close()
+
+    pull = ("ls", "pull", "--project", project, "--documents", str(documents), "--out", str(tmp_path / "export.json"))
+    for doc_id, region, problem in (
+            ("ui_fresh", f"'金正恩' at {kim}-{kim + 3}", "realis ACTUAL on a PERSON mention"),
+            ("ui_pre", f"'ラブロフ' at {lavrov}-{lavrov + 4}", "region has both an entity label (PERSON) and a "
+                                                             "trigger label (CONSULT)")):
+        (annotation,) = client.annotations.list(id=tasks[doc_id].id)
+        code, out = run(capsys, *pull)
+        assert code == 2 and out.count("\n") == 1, out
+        assert f"task {tasks[doc_id].id} ({doc_id}) annotation {annotation.id} region {region} (id '" in out, out
+        assert problem in out and not (tmp_path / "export.json").exists(), out
+        client.annotations.delete(id=annotation.id)  # the next pull reaches the next task

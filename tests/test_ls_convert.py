@@ -345,7 +345,8 @@ def test_a_third_predicted_role_on_one_span_is_not_shown_but_counted():
     text = "露朝は平壌で会談した。"
     prediction = {"entities": [{"start": 3, "end": 5, "label": "GPE"}],
                   "events": [{"type": "CONSULT", "realis": "ACTUAL", "trigger": {"start": 6, "end": 8},
-                              "arguments": [{"role": r, "start": 3, "end": 5} for r in ("actor", "recipient", "place")]}]}
+                              "arguments": [{"role": r, "start": 3, "end": 5}
+                                            for r in ("actor", "recipient", "place")]}]}
     dropped: list[str] = []
     results = predictions_to_results(text, prediction, "prediction 'x'", dropped)
     relations = [(r["from_id"], r["to_id"], r["labels"]) for r in results if r["type"] == "relation"]
