@@ -34,7 +34,8 @@ def small_sample_warning(units: int, unit: str) -> str | None:
 
 
 class _Rows:
-    """Sparse count rows (unit, column, value) of `n` units, `width` columns, pooled by equal rows."""
+    """Sparse count rows (unit, column, value; sorted by unit, then column) of `n` units, `width` columns,
+    pooled by equal rows."""
 
     def __init__(self, units: np.ndarray, columns: np.ndarray, values: np.ndarray, n: int, width: int):
         self.n, self.width, self._matrix = n, width, None
@@ -141,8 +142,9 @@ def _paired_rows(counts_a: Counts | np.ndarray, counts_b: Counts | np.ndarray) -
     a, b = (c if isinstance(c, Counts) else Counts.from_dense(c) for c in (counts_a, counts_b))
     if a.n_units != b.n_units:
         raise ValueError(f"paired counts need the same units, got {a.n_units} and {b.n_units}")
-    both = _Rows(np.concatenate([a.units, b.units]), np.concatenate([a.columns, b.columns + WIDTH]),
-                 np.concatenate([a.values, b.values]), a.n_units, 2 * WIDTH)
+    units, columns = np.concatenate([a.units, b.units]), np.concatenate([a.columns, b.columns + WIDTH])
+    order = np.lexsort((columns, units))  # each unit's entries together, as `_Rows` expects
+    both = _Rows(units[order], columns[order], np.concatenate([a.values, b.values])[order], a.n_units, 2 * WIDTH)
     return a, b, both
 
 

@@ -129,3 +129,13 @@ def test_exact_sign_flip_test_enumerates_every_assignment():
     assert compare(many, many_pred, {**many_pred, **perfect}, 50, seed=1)["exact_test"] == \
         {"units_differing": 4, "assignments": 16}  # only the documents where the systems differ are flipped
     assert compare(many, many_pred, {}, 50, seed=1)["exact_test"] is None  # 2^40 assignments: not enumerated
+
+
+def test_paired_rows_pool_documents_where_both_systems_agree():
+    gold, pred = corpus(n_docs=30)
+    other = {**pred, "d0": {"id": "d0", "entities": []}}
+    from gaiko.eval.bootstrap import _paired_rows
+
+    a, b, both = _paired_rows(count(gold, pred), count(gold, other))
+    rows = np.concatenate([a.dense().reshape(30, -1), b.dense().reshape(30, -1)], axis=1)
+    assert len(both.sizes) == len({bytes(row.astype(np.int64)) for row in rows})
