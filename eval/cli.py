@@ -17,10 +17,25 @@ def _add_gold_arguments(p: argparse.ArgumentParser) -> None:
     gold.add_argument("--split", default="test", help="dataset split to score against (default: test)")
 
 
+MAX_RESAMPLES = 100_000  # enough for any interval; more only costs memory and time
+
+
+def whole_number(low: int, high: int):
+    """An argparse type: a whole number in [low, high] (a huge or negative count is refused up front)."""
+    def parse(text: str) -> int:
+        if text.strip().lstrip("-").isdigit() and low <= int(text) <= high:
+            return int(text)
+        raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}, got {text!r}")
+    return parse
+
+
+RESAMPLES, SEED = whole_number(0, MAX_RESAMPLES), whole_number(0, 2**32 - 1)
+
+
 def _add_bootstrap_arguments(p: argparse.ArgumentParser, default: int) -> None:
-    p.add_argument("--bootstrap", type=int, default=default, metavar="N",
-                   help=f"document-level bootstrap resamples (default: {default})")
-    p.add_argument("--seed", type=int, default=0, metavar="K", help="random seed of the resampling (default: 0)")
+    p.add_argument("--bootstrap", type=RESAMPLES, default=default, metavar="N",
+                   help=f"document-level bootstrap resamples (default: {default}, at most {MAX_RESAMPLES})")
+    p.add_argument("--seed", type=SEED, default=0, metavar="K", help="random seed of the resampling (default: 0)")
     p.add_argument("--resample-unit", choices=("document", "paragraph", "sentence"), default="document",
                    help="what the bootstrap draws (default: document); see the README before choosing a finer unit")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import shlex
 import sys
 import tempfile
@@ -22,9 +23,9 @@ import gaiko
 from gaiko.documents import load_documents, strip_annotations
 from gaiko.eval.contamination import scan_bytes
 from gaiko.eval.predictions import Predictions, load_predictions
-from gaiko.eval.sandbox import (LIMIT_SPECS, Limits, copy_code, copy_submission, run_sandboxed,
-                                signals_as_exit)
-from gaiko.io import GaikoError, atomic_path, dumps_line
+from gaiko.eval.sandbox import (LIMIT_SPECS, RUN_PREFIX, Limits, copy_code, copy_submission,
+                                remove_stale_copies, run_sandboxed, signals_as_exit)
+from gaiko.io import GaikoError, atomic_path, dumps_line, printable
 
 PROJECT_ROOT = Path(gaiko.__file__).resolve().parents[1]
 # Folders of the project that hold gold annotations (or their history) and are never shown.
@@ -99,7 +100,8 @@ def run_extractor(argv: list[str], gold_docs: list[dict], *, workdir: Path = Pat
         findings.extend(found)
         return not found
 
-    with signals_as_exit(), tempfile.TemporaryDirectory(prefix="gaiko-run-") as tmp:
+    remove_stale_copies(Path(tempfile.gettempdir()))
+    with signals_as_exit(), tempfile.TemporaryDirectory(prefix=f"{RUN_PREFIX}{os.getpid()}-") as tmp:
         submission, code = Path(tmp) / "submission", Path(tmp) / "code"
         submission.mkdir()
         copied = copy_submission(workdir, submission, {Path(p) for p in hidden if p is not None}, clean)
@@ -138,6 +140,7 @@ def run_extractor(argv: list[str], gold_docs: list[dict], *, workdir: Path = Pat
         more = f"; and {len(findings) - 3} more" if len(findings) > 3 else ""
         record["message"] = CONTAMINATED.format(findings=shown + more, run_message=record["message"])
         record["status"] = "contaminated"
+    record["message"] = printable(record["message"])  # it quotes file names and the extractor's stderr
     return RunOutcome(predictions, result.stdout, record)
 
 
@@ -174,12 +177,16 @@ def load_gold(split: str, gold: Path | None) -> list[dict]:
 
 # ---------------------------------------------------------------- CLI
 
-def command_argv(cmd: str | None, extractor: str | None) -> list[str]:
-    if extractor is not None:
-        return [sys.executable, "-m", "gaiko.eval.extractor", extractor]
-    argv = shlex.split(cmd)
-    if not argv:
-        raise GaikoError("--cmd is empty")
+def command_argv(command: str | list, where: str) -> list[str]:
+    """A command line as arguments: a string split like a shell, or a list of strings; `where` names it."""
+    try:
+        argv = shlex.split(command) if isinstance(command, str) else command
+    except ValueError as e:
+        raise GaikoError(f"{where}: cannot be split like a shell command line: {e}") from None
+    if not isinstance(argv, list) or not argv or not all(isinstance(a, str) and a for a in argv):
+        raise GaikoError(f"{where} must be a non-empty command line (a string, or a list of non-empty strings)")
+    if any("\0" in a for a in argv):
+        raise GaikoError(f"{where} holds a NUL character")
     return argv
 
 
@@ -187,7 +194,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     limits = Limits(**{spec.field: spec.parse(getattr(args, spec.field)) for spec in LIMIT_SPECS})
     gold_docs = load_gold(args.split, args.gold)
     hidden = [args.gold, args.out, args.pred_out, *args.hide]
-    outcome = run_extractor(command_argv(args.cmd, args.extractor), gold_docs, workdir=args.workdir,
+    argv = ([sys.executable, "-m", "gaiko.eval.extractor", args.extractor] if args.extractor
+            else command_argv(args.cmd, "--cmd"))
+    outcome = run_extractor(argv, gold_docs, workdir=args.workdir,
                             limits=limits, hidden=hidden)
     evaluation = score_outcome(outcome, gold_docs, args.bootstrap, args.seed) if outcome.scorable else None
     report = evaluation.report if evaluation else {"run": outcome.record}
@@ -243,8 +252,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help=f"limit in {spec.unit} (default {getattr(Limits, spec.field):g}, at most {spec.maximum:g})")
     p.add_argument("--hide", type=Path, action="append", default=[],
                    help="another path the extractor must not see (repeatable)")
-    p.add_argument("--bootstrap", type=int, default=0, help="bootstrap resamples for confidence intervals")
-    p.add_argument("--seed", type=int, default=0)
+    from gaiko.eval.cli import RESAMPLES, SEED
+
+    p.add_argument("--bootstrap", type=RESAMPLES, default=0, help="bootstrap resamples for confidence intervals")
+    p.add_argument("--seed", type=SEED, default=0)
     p.add_argument("--out", type=Path, help="write run.json and the score report to this folder")
     p.add_argument("--pred-out", type=Path, help="write the extractor's predictions to this JSONL file")
     p.add_argument("--json", action="store_true", help="print the report (with the run record) as JSON")

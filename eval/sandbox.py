@@ -46,7 +46,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gaiko.io import GaikoError, read_bytes
+from gaiko.io import GaikoError, printable, read_bytes
 
 MB = 1024 * 1024
 INSTALL_HINT = "install bubblewrap: apt-get update && apt-get install -y bubblewrap"
@@ -61,6 +61,7 @@ SANDBOX_CODE = "/code"
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn"})
 MAX_SUBMISSION_BYTES = 2 * 1024**3
 MAX_SUBMISSION_FILES = 100_000
+MAX_DEPTH = 256  # folder nesting; deeper is an attack on recursive tools, not a submission
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class LimitSpec:
     flag: str
     key: str
     kind: type
+    minimum: float  # exclusive for numbers, inclusive for whole numbers
     maximum: float
     unit: str
 
@@ -93,8 +95,10 @@ class LimitSpec:
         kind = "a whole number" if self.kind is int else "a number"
         if type(value) is bool or not isinstance(value, (int, float)) or (self.kind is int and type(value) is not int):
             return f"must be {kind} of {self.unit}, got {value!r}"
-        if not math.isfinite(value) or not 0 < value <= self.maximum:
-            return f"must be {kind} of {self.unit} above 0 and at most {self.maximum:g}, got {value!r}"
+        low_ok = value >= self.minimum if self.kind is int else value > self.minimum
+        if not math.isfinite(value) or not low_ok or value > self.maximum:
+            low = f"at least {self.minimum:g}" if self.kind is int else f"above {self.minimum:g}"
+            return f"must be {kind} of {self.unit} {low} and at most {self.maximum:g}, got {value!r}"
         return None
 
     def parse(self, text: str) -> int | float:
@@ -110,11 +114,18 @@ class LimitSpec:
 
 
 LIMIT_SPECS = (
-    LimitSpec("timeout_s", "--timeout", "timeout", float, 24 * 3600, "seconds"),
-    LimitSpec("memory_mb", "--memory", "memory", int, 65536, "MB"),
-    LimitSpec("max_output_mb", "--max-output", "max_output", float, 1024, "MB"),
-    LimitSpec("processes", "--processes", "processes", int, 4096, "processes"),
+    LimitSpec("timeout_s", "--timeout", "timeout", float, 0, 24 * 3600, "seconds"),
+    LimitSpec("memory_mb", "--memory", "memory", int, 1, 65536, "MB"),
+    LimitSpec("max_output_mb", "--max-output", "max_output", float, 0, 1024, "MB"),
+    # bubblewrap's own two processes count against the limit: fewer than 4 could never run a command.
+    LimitSpec("processes", "--processes", "processes", int, 4, 4096, "processes"),
 )
+# Kernel interfaces that a uid 0 inside could write to change the host: mounted read-only.
+PROC_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs", "/proc/acpi",
+                  "/proc/asound", "/proc/scsi", "/proc/driver")
+HANDLED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
+                   signal.SIGALRM)
+RUN_PREFIX = "gaiko-run-"  # cgroups and private copies are named RUN_PREFIX + harness pid + "-…"
 
 
 @dataclass
@@ -143,9 +154,12 @@ class _Cgroup:
 
     def __init__(self, limits: Limits):
         self.dirs: dict[str, Path] = {}
-        name = f"gaiko-run-{os.getpid()}-{time.monotonic_ns()}"
+        name = f"{RUN_PREFIX}{os.getpid()}-{time.monotonic_ns()}"
         wanted = {"pids": str(limits.processes), "memory": str(limits.memory_mb * MB)}
         for controller, (directory, limit_file) in self._locations().items():
+            for stale in directory.glob(f"{RUN_PREFIX}*"):  # left by a harness that was SIGKILLed
+                if not _alive(stale.name):
+                    _rmdir_quietly(stale)
             child = directory / name
             try:
                 child.mkdir()
@@ -214,6 +228,37 @@ class _Cgroup:
                 time.sleep(0.05)
 
 
+def _alive(name: str) -> bool:
+    """Whether the harness that made the cgroup or copy called `name` is still running."""
+    pid = name.removeprefix(RUN_PREFIX).partition("-")[0]
+    return not pid.isdigit() or Path(f"/proc/{pid}").exists()
+
+
+def remove_stale_copies(parent: Path) -> None:
+    for stale in parent.glob(f"{RUN_PREFIX}*"):
+        if not _alive(stale.name):
+            _remove_tree(stale)
+
+
+def _remove_tree(root: Path) -> None:
+    """Remove a folder at any depth (no recursion); what cannot be removed stays."""
+    stack, folders = [root], []
+    while stack:
+        folder = stack.pop()
+        folders.append(folder)
+        try:
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    else:
+                        Path(entry.path).unlink(missing_ok=True)
+        except OSError:
+            continue
+    for folder in reversed(folders):
+        _rmdir_quietly(folder)
+
+
 def _read_pids(path: Path) -> list[int]:
     try:
         return [int(p) for p in path.read_text().split()]
@@ -254,6 +299,47 @@ class Copied:
     skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}
 
 
+def display_path(path: Path | str) -> str:
+    """A path as one printable line, whatever bytes its name holds."""
+    return printable(str(path))
+
+
+def walk_tree(root: Path, skipped: frozenset[str] = frozenset(), descend=lambda path: True):
+    """(path, kind) for everything below `root`, parents first, in name order, at any depth (no recursion).
+
+    kind is dir, file, symlink, special (socket, FIFO, device) or skipped (a folder named in `skipped`);
+    `descend(path)` says whether to enter a folder. An unreadable folder, or nesting deeper than MAX_DEPTH,
+    is an error, never skipped silently.
+    """
+    stack = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise GaikoError(f"folders are nested more than {MAX_DEPTH} deep", display_path(root))
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as e:
+            raise GaikoError(f"cannot read: {e.strerror}", display_path(folder)) from None
+        below = []
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink():
+                yield path, "symlink"
+            elif entry.is_dir(follow_symlinks=False):
+                if entry.name in skipped:
+                    yield path, "skipped"
+                    continue
+                yield path, "dir"
+                if descend(path):
+                    below.append(path)
+            elif entry.is_file(follow_symlinks=False):
+                yield path, "file"
+            else:
+                yield path, "special"
+        stack.extend((path, depth + 1) for path in reversed(below))
+
+
 def copy_submission(source: Path, target: Path, excluded: set[Path],
                     keep=lambda relative, data: True) -> Copied:
     """Copy the regular files, folders and symlinks (as links, never followed) of `source` into `target`.
@@ -264,51 +350,34 @@ def copy_submission(source: Path, target: Path, excluded: set[Path],
     """
     copied = Copied()
     excluded = {p.resolve() for p in excluded}
-
-    def skip(path: Path, reason: str) -> None:
-        copied.skipped.append({"path": str(path.relative_to(source)), "reason": reason})
-
-    def unreadable(error: OSError):
-        raise GaikoError(f"cannot read: {error.strerror}", error.filename)
-
-    for root, dirs, files in os.walk(source, onerror=unreadable):
-        root_path = Path(root)
-        out_root = target / root_path.relative_to(source)
-        for name in sorted(dirs):
-            path = root_path / name
-            if name in SKIPPED_FOLDERS or path.resolve() in excluded or path.is_symlink():
-                dirs.remove(name)
-                if path.is_symlink():
-                    os.symlink(os.readlink(path), out_root / name)
-                else:
-                    skip(path, "version-control history" if name in SKIPPED_FOLDERS else "hidden by the harness")
-                continue
-            (out_root / name).mkdir()
-        dirs.sort()
-        for name in sorted(files):
-            path = root_path / name
-            mode = path.lstat().st_mode
-            if stat.S_ISLNK(mode):
-                os.symlink(os.readlink(path), out_root / name)
-                continue
-            if not stat.S_ISREG(mode):
-                skip(path, "not a regular file (socket, FIFO or device)")
-                continue
-            if path.resolve() in excluded:
-                skip(path, "hidden by the harness")
-                continue
+    for path, kind in walk_tree(source, SKIPPED_FOLDERS, lambda p: p.resolve() not in excluded):
+        relative = path.relative_to(source)
+        out = target / relative
+        reason = None
+        if kind == "skipped":
+            reason = "version-control history"
+        elif kind == "special":
+            reason = "not a regular file (socket, FIFO or device)"
+        elif kind != "symlink" and path.resolve() in excluded:
+            reason = "hidden by the harness"
+        elif kind == "symlink":
+            os.symlink(os.readlink(path), out)
+        elif kind == "dir":
+            out.mkdir()
+        else:
             copied.files += 1
             if copied.files > MAX_SUBMISSION_FILES:
-                raise GaikoError(f"holds more than {MAX_SUBMISSION_FILES} files", source)
+                raise GaikoError(f"holds more than {MAX_SUBMISSION_FILES} files", display_path(source))
             data = read_bytes(path, MAX_SUBMISSION_BYTES - copied.bytes)
-            relative = str(path.relative_to(source))
-            if not keep(relative, data):
+            if not keep(display_path(relative), data):
                 copied.files -= 1
-                skip(path, "contaminated: reproduces the gold")
-                continue
-            copied.bytes += len(data)
-            (out_root / name).write_bytes(data)
-            os.chmod(out_root / name, stat.S_IMODE(mode) & 0o755 | 0o400)
+                reason = "contaminated: reproduces the gold"
+            else:
+                copied.bytes += len(data)
+                out.write_bytes(data)
+                os.chmod(out, stat.S_IMODE(path.lstat().st_mode) & 0o755 | 0o400)
+        if reason:
+            copied.skipped.append({"path": display_path(relative), "reason": reason})
     return copied
 
 
@@ -326,6 +395,8 @@ def copy_code(target: Path, packages: dict[str, list[Path]]) -> None:
 
 def _mount_args(submission: Path, code: Path, readonly: list[Path], hidden: list[Path], limits: Limits) -> list[str]:
     args = ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.memory_mb * MB), "--tmpfs", "/tmp"]
+    for path in PROC_READ_ONLY:
+        args += ["--ro-bind-try", path, path]
     for d in SYSTEM_DIRS:
         if os.path.islink(d):
             args += ["--symlink", os.readlink(d), d]
@@ -385,8 +456,9 @@ class _Interrupted(BaseException):  # not an Exception: no handler of the run ma
 
 @contextmanager
 def signals_as_exit() -> Iterator[None]:
-    """SIGTERM/SIGINT raise inside the run, so every `finally` (kill, cgroup and copy removal) runs;
-    the harness then exits with 128 + the signal number."""
+    """SIGTERM, SIGINT and the other terminating signals raise inside the run, so every `finally` (kill,
+    cgroup and copy removal) runs; the harness then exits with 128 + the signal number. (SIGKILL cannot be
+    caught: the next run removes what a killed harness left.)"""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -394,7 +466,7 @@ def signals_as_exit() -> Iterator[None]:
     def handler(signum, _frame):
         raise _Interrupted(signum)
 
-    previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT)}
+    previous = {s: signal.signal(s, handler) for s in HANDLED_SIGNALS}
     try:
         yield
     except _Interrupted as e:

@@ -218,6 +218,13 @@ def brief(value: Any, limit: int = 60) -> str:
     return shown if len(shown) <= limit else f"{shown[:limit]}... ({len(shown)} characters)"
 
 
+def printable(text: str) -> str:
+    """Text as one safe line: control and format characters (newlines, terminal escapes, bidi overrides,
+    undecodable bytes of a file name) shown as escapes, so nobody's output can forge another line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   for ch in text)
+
+
 def _decoded_lines(path: str | os.PathLike) -> Iterator[str]:
     """The lines of a UTF-8 file, read as a stream, with the errors of `read_text`."""
     for number, raw in enumerate(iter_lines(path), start=1):

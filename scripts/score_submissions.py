@@ -19,22 +19,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import math
+import re
 
 from gaiko.documents import load_documents
 from gaiko.eval.contamination import scan_folder
 from gaiko.eval.metrics import evaluate
 from gaiko.eval.predictions import load_predictions
 from gaiko.eval.report import metric_value, write_report
-from gaiko.eval.run import PROJECT_ROOT, load_gold, run_extractor
+from gaiko.eval.run import PROJECT_ROOT, command_argv, load_gold, run_extractor
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits
-from gaiko.io import GaikoError, brief, loads, read_text, write_text_atomic
+from gaiko.io import GaikoError, brief, loads, printable, read_text, write_text_atomic
 
 TRACKED_METRICS = (
     "ner.strict.micro.f1",
@@ -43,6 +43,10 @@ TRACKED_METRICS = (
     "events.argument_classification.micro.f1",
 )
 DEFAULT_TOLERANCE = 0.005
+MAX_TOLERANCE = 0.1  # a larger tolerance would let a submission lose most of its score unnoticed
+# A submission's name becomes a report folder and a summary row: plain characters, and not the summary's.
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+RESERVED_NAMES = ("summary.md", "summary.json")
 GATED_MEASURES = ("precision", "recall", "f1", "accuracy")  # the last part of a metric path in expected.json
 
 
@@ -66,10 +70,10 @@ def read_extractor_toml(path: Path) -> tuple[list[str], Limits]:
         config = tomllib.loads(read_text(path, 1024 * 1024))
     except tomllib.TOMLDecodeError as e:
         raise GaikoError(f"invalid TOML: {e}", path) from None
-    command = config.get("command")
-    argv = shlex.split(command) if isinstance(command, str) else command
-    if not isinstance(argv, list) or not argv or not all(isinstance(a, str) and a for a in argv):
-        raise GaikoError("'command' must be a non-empty string or list of strings", path)
+    try:
+        argv = command_argv(config.get("command"), "command")
+    except GaikoError as e:
+        raise GaikoError(str(e), path) from None
     specs = {spec.key: spec for spec in LIMIT_SPECS}
     unknown = set(config) - {"command", *specs}
     if unknown:
@@ -93,8 +97,9 @@ def read_expected(path: Path) -> dict:
         raise GaikoError(f"invalid JSON: {e}", path) from None
     if not isinstance(recorded, dict) or set(recorded) - {"tolerance", "scores"} or "scores" not in recorded:
         raise GaikoError('must be an object {"tolerance": T, "scores": {METRIC: VALUE, ...}}', path)
-    if not _fraction(recorded.get("tolerance", DEFAULT_TOLERANCE)):
-        raise GaikoError(f"tolerance must be a number in [0, 1], got {brief(recorded['tolerance'])}", path)
+    tolerance = recorded.get("tolerance", DEFAULT_TOLERANCE)
+    if not _fraction(tolerance) or tolerance > MAX_TOLERANCE:
+        raise GaikoError(f"tolerance must be a number in [0, {MAX_TOLERANCE}], got {brief(tolerance)}", path)
     scores = recorded["scores"]
     if not isinstance(scores, dict) or not scores:
         raise GaikoError("scores must be a non-empty object of METRIC: VALUE", path)
@@ -132,6 +137,8 @@ def score_submission(folder: Path, gold_docs: list[dict], reports: Path, hidden:
     if predictions is None:
         write_text_atomic(out / "run.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         return outcome
+    if predictions.problems and outcome.status == "scored":
+        outcome.status = "invalid_output"
     for problem in predictions.problems[:10]:
         outcome.failures.append(f"invalid: line {problem.line}: {problem.message}")
     if len(predictions.problems) > 10:
@@ -181,7 +188,8 @@ def summary_markdown(outcomes: list[Outcome]) -> str:
     for o in outcomes:
         scores = [f"{o.scores[m]:.4f}" if m in o.scores else "–" for m in TRACKED_METRICS]
         verdict = "FAIL: " + "; ".join(o.failures) if o.failures else "pass"
-        rows.append("| " + " | ".join([o.name, o.kind, *scores, verdict]) + " |")
+        cells = [printable(cell).replace("|", "\\|") for cell in (o.name, o.kind, *scores, verdict)]
+        rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"
 
 
@@ -203,14 +211,18 @@ def main(argv: list[str] | None = None) -> int:
         for folder in folders:
             outcome = None
             try:
+                if not NAME.match(folder.name) or folder.name in RESERVED_NAMES:
+                    raise GaikoError("a submission's name must be letters, digits, '.', '_' or '-' (not "
+                                     f"{', '.join(RESERVED_NAMES)}), got {brief(printable(folder.name))}")
                 outcome = score_submission(folder, gold_docs, args.reports, [args.gold] if args.gold else [])
                 check_expected(outcome, folder, args.update)
             except GaikoError as e:  # this submission fails; the others are still scored
-                outcome = outcome or Outcome(folder.name, "error", "error")
-                outcome.failures.append(f"error: {e}")
+                outcome = outcome or Outcome(printable(folder.name), "error", "error")
+                outcome.failures.append(printable(f"error: {e}"))
             outcomes.append(outcome)
             verdict = "FAIL" if outcome.failures else "pass"
-            print(f"{outcome.name}: {verdict}", *(f"  {line}" for line in outcome.failures + outcome.notes), sep="\n")
+            print(f"{outcome.name}: {verdict}", *(f"  {printable(line)}" for line in outcome.failures + outcome.notes),
+                  sep="\n")
     except GaikoError as e:
         print(f"score_submissions: error: {e}", file=sys.stderr)
         return 2

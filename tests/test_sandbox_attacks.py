@@ -387,3 +387,161 @@ def _running(marker: str) -> bool:
         except OSError:
             continue
     return False
+
+
+# ---------------------------------------------------------------- copies made to slip past the scan
+
+def _variants(tmp_path: Path) -> dict[str, bytes]:
+    """The test gold transformed the ways a submitter would try, each still a copy in a project format."""
+    import gzip
+    import zipfile
+
+    docs = load_split("test")
+    jsonl = "".join(dumps_line(d) + "\n" for d in docs).encode()
+    export = json.loads((PROJECT_ROOT / "annotation" / "exports" / "gaiko.json").read_text(encoding="utf-8"))
+
+    def zipped(name: str, data: bytes) -> bytes:
+        buffer = __import__("io").BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(name, data)
+        return buffer.getvalue()
+
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("".join(dumps_line({"id": d["id"]}) + "\n" for d in docs))
+    previous = tmp_path / "previous"
+    assert gaiko("score", "--pred", str(empty), "--out", str(previous)).returncode == 0
+    sheet = PROJECT_ROOT / "annotation" / "sheets" / "gold" / f"{docs[1]['id']}.txt"
+    flat = [[d["id"], m["start"], m["end"], m["label"]] for d in docs for m in d["entities"]] + \
+        [[d["id"], e["trigger"]["start"], e["trigger"]["end"], e["type"]] for d in docs for e in d["events"]]
+    return {
+        "garbage_first_line.jsonl": b"not json\n" + jsonl,
+        "keyed_by_id.json": json.dumps({d["id"]: {k: d[k] for k in ("entities", "events")} for d in docs}).encode(),
+        "no_ids.json": json.dumps([{k: v for k, v in d.items() if k != "id"} for d in docs]).encode(),
+        "no_ids_no_text.json": json.dumps([{k: d[k] for k in ("entities", "events")} for d in docs]).encode(),
+        "export_without_doc_id.json": json.dumps(
+            [{**t, "data": {k: v for k, v in t["data"].items() if k != "doc_id"}} for t in export]).encode(),
+        "sheet_without_header.txt": "\n".join(line for line in sheet.read_text(encoding="utf-8").split("\n")
+                                              if not line.startswith("#")).encode(),
+        "zip3.zip": zipped("a.zip", zipped("b.zip", zipped("gold.jsonl", jsonl))),
+        "gz3.bin": gzip.compress(gzip.compress(gzip.compress(jsonl))),
+        "folder_named_entry.zip": zipped("weights/", jsonl),
+        "truncated.gz": gzip.compress(jsonl)[:-8],
+        "utf16.json": json.dumps(docs, ensure_ascii=False).encode("utf-16"),
+        "deep.json": b"[" * 5000 + json.dumps(docs).encode() + b"]" * 5000,
+        "duplicate_keys.json": b'{"docs": ' + json.dumps(docs).encode() + b', "docs": []}',
+        "trailing_garbage.json": json.dumps(docs).encode() + b" x",
+        "errors_of_a_previous_run.tsv": (previous / "errors.tsv").read_bytes(),
+        "flat_rows.json": json.dumps(flat).encode(),
+        "offsets_as_strings.py": ("GOLD = " + repr([(r[0], str(r[1]), str(r[2]), r[3]) for r in flat])).encode(),
+    }
+
+
+def test_copies_transformed_to_slip_past_the_scan_are_found(test_gold, tmp_path):
+    from gaiko.eval.contamination import scan_bytes
+
+    docs = load_split("test")
+    missed = [name for name, data in _variants(tmp_path).items() if not scan_bytes(data, name, docs)]
+    assert missed == []
+
+
+def test_a_legitimate_predictions_file_is_not_flagged():
+    from gaiko.eval.contamination import scan_folder
+
+    assert scan_folder(PROJECT_ROOT / "submissions", load_split("test")) == []
+
+
+# ---------------------------------------------------------------- hostile names, depths and commands
+
+def test_proc_sys_and_sysrq_are_read_only_inside(tmp_path):
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "poke.py").write_text(
+        "import json, os, sys\n"
+        "sys.stdin.read()\n"
+        "p = '/proc/sys/kernel/printk_ratelimit'\n"
+        "value = open(p).read()\n"
+        "try:\n"
+        "    open(p, 'w').write(value)\n"
+        "    result = 'written'\n"
+        "except OSError as e:\n"
+        "    result = 'error: ' + e.strerror\n"
+        "writable = [os.path.join(r, f) for r, _, fs in os.walk('/proc/sys') for f in fs\n"
+        "            if os.access(os.path.join(r, f), os.W_OK)]\n"
+        "print('POKE ' + json.dumps({'write': result, 'writable': writable[:5],\n"
+        "                            'sysrq': os.access('/proc/sysrq-trigger', os.W_OK)}), file=sys.stderr)\n")
+    proc = gaiko("run", "--cmd", "python3 poke.py", "--workdir", str(folder), "--split", "test", "--json", *FAST)
+    poke = tagged_json(json.loads(proc.stdout)["run"]["stderr_tail"], "POKE")
+    assert poke == {"write": "error: Read-only file system", "writable": [], "sysrq": False}
+
+
+def test_hostile_names_depths_and_commands_give_one_line_not_a_traceback(tmp_path):
+    submissions = tmp_path / "submissions"
+    odd = submissions / "odd"
+    odd.mkdir(parents=True)
+    shutil.copy(HOSTILE / "read_gold.py", odd)
+    (odd / "extractor.toml").write_text('command = "python3 read_gold.py"\n')
+    (odd / "expected.json").write_text('{"scores": {"ner.strict.micro.f1": 0.0}}')
+    os.mkfifo(os.fsencode(odd) + b"/\xff_fifo")
+    (odd / "x\ngaiko run: ok: all good\n.txt").write_text("hello")
+    deep = odd
+    for _ in range(300):  # deeper than the copy allows
+        deep = deep / "d"
+        deep.mkdir()
+    for name, toml in (("nul", 'command = "python3 extract.py\\u0000"'), ("quote", "command = \"python3 'unclosed\"")):
+        (submissions / name).mkdir()
+        (submissions / name / "extractor.toml").write_text(toml + "\n")
+    for name in ("summary.md", "zz | predictions | 0.9999 | pass |\n| evil"):
+        (submissions / name).mkdir()
+        shutil.copy(PROJECT_ROOT / "submissions" / "lexicon-predictions" / "predictions.jsonl", submissions / name)
+    reports = tmp_path / "reports"
+    gate = subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
+                           "--reports", str(reports)], capture_output=True, text=True, timeout=300)
+    assert gate.returncode == 1 and "Traceback" not in gate.stderr, gate.stderr
+    summary = {o["name"]: o for o in json.loads((reports / "summary.json").read_text())}
+    assert all(len(o["failures"]) == 1 and o["failures"][0].startswith("error: ") for o in summary.values())
+    assert "nested more than 256 deep" in summary["odd"]["failures"][0]
+    assert "NUL" in summary["nul"]["failures"][0] and "No closing quotation" in summary["quote"]["failures"][0]
+    table = (reports / "summary.md").read_text()
+    assert len(table.strip().split("\n")) == 2 + len(summary)  # no forged rows
+    assert not [line for line in table.split("\n") if line.endswith("| pass |")]  # every one of them failed
+    shutil.rmtree(odd / "d")
+    gate = subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
+                           "--reports", str(reports), "--only", "odd"], capture_output=True, text=True, timeout=300)
+    assert gate.returncode == 0, gate.stdout
+    run = json.loads((reports / "odd" / "run.json").read_text())
+    skipped = {s["path"] for s in run["skipped"]}
+    assert "\\udcff_fifo" in skipped
+    assert "\n" not in run["message"]
+    for argv in (["--cmd", "python3 'unclosed"], ["--cmd", "  "]):
+        proc = gaiko("run", *argv, "--split", "test")
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+
+
+@pytest.mark.parametrize("flag,value", [("--seed", "-1"), ("--bootstrap", "-1"), ("--bootstrap", "1000000000")])
+def test_bootstrap_and_seed_are_validated(flag, value):
+    pred = PROJECT_ROOT / "submissions" / "lexicon-predictions" / "predictions.jsonl"
+    for argv in (["score", "--pred", str(pred)], ["run", "--cmd", "python3 -c pass", "--split", "test"]):
+        proc = gaiko(*argv, flag, value)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and flag in proc.stderr, proc.stderr
+
+
+def test_what_a_sigkilled_harness_left_is_removed_by_the_next_run(tmp_path):
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    shutil.copy(HOSTILE / "wait_forever.py", folder)
+    proc = subprocess.Popen([sys.executable, "-m", "gaiko", "run", "--cmd", "python3 wait_forever.py", "--workdir",
+                             str(folder), "--split", "test", *FAST], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    marker = "python3\0wait_forever.py"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not _running(marker):
+        time.sleep(0.1)
+    proc.kill()
+    proc.wait(timeout=20)
+    leftovers = [*Path(tempfile.gettempdir()).glob(f"gaiko-run-{proc.pid}-*"),
+                 *Path("/sys/fs/cgroup").rglob(f"gaiko-run-{proc.pid}-*")]
+    assert leftovers  # SIGKILL cannot be caught
+    time.sleep(0.5)
+    shutil.copy(HOSTILE / "exit_nonzero.py", folder)
+    gaiko("run", "--cmd", "python3 exit_nonzero.py", "--workdir", str(folder), "--split", "test", *FAST)
+    assert not [p for p in leftovers if p.exists()]
+    assert not _running(marker)
