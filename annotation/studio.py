@@ -227,11 +227,16 @@ def _record_relations(client: LabelStudio, task: Any, key: str, result: list[dic
 
 
 def _same_annotation(task: Any, annotation: Any, doc: dict) -> bool:
-    """Whether a stored annotation holds exactly the gold document's mentions and events."""
+    """Whether a stored annotation holds exactly the gold document's mentions and events, in a form the editor
+    keeps (one relation per ordered pair of regions: an older push may have stored two)."""
     from gaiko.annotation.convert import ConversionReport, ExportTask, annotation_to_document
 
-    stored = annotation_to_document(ExportTask({"id": task.id, "data": task.data}, "Label Studio"),
-                                    annotation.model_dump(), ConversionReport())
+    data = annotation.model_dump()
+    pairs = [(r.get("from_id"), r.get("to_id")) for r in data.get("result") or [] if r.get("type") == "relation"]
+    if len(pairs) != len(set(pairs)):
+        return False
+    stored = annotation_to_document(ExportTask({"id": task.id, "data": task.data}, "Label Studio"), data,
+                                    ConversionReport())
     return (stored["entities"], stored["events"]) == (doc["entities"], doc["events"])
 
 

@@ -272,3 +272,36 @@ def test_adjudicate_and_the_lost_relations_warning(label_studio, tmp_path, capsy
     assert (f"warning: export of project {project!r}: task {task.id} ({doc['id']}) annotation {a_id}: holds "
             f"{len(relations) - 1} relations, {len(relations)} were pushed to annotation {a_id}") in out
     assert f"arguments {n_args - 1};" in out
+
+
+def test_push_rewrites_an_annotation_stored_in_a_form_the_editor_drops(label_studio, tmp_path, capsys):
+    """An annotation pushed before a second role on one pair went mention → trigger holds two relations in the same
+    direction (the editor drops one on load): re-pushing the same gold rewrites it, and then leaves it alone."""
+    project = "gaiko old form"
+    doc = rule_gold(clean_documents()[3])
+    event = next(e for e in doc["events"] if any(a["role"] == "actor" for a in e["arguments"]))
+    actor = next(a["mention_id"] for a in event["arguments"] if a["role"] == "actor")
+    event["arguments"].insert(1, {"role": "recipient", "mention_id": actor})
+    assert validate_document(doc) == []
+    write_jsonl_atomic(path := tmp_path / "gold.jsonl", [doc])
+    common = ("--project", project, "--annotations", str(path), "--annotator", "old@gaiko.test")
+    assert run(capsys, "ls", "push", "--project", project)[0] == 0
+    assert "1 created" in run(capsys, "ls", "push", *common)[1]
+    client = studio.connect()
+    task = studio.tasks_by_doc_id(client, studio.find_project(client, project))[doc["id"]]
+    (stored,) = client.annotations.list(id=task.id)
+    old_form = [{**r, "from_id": r["to_id"], "to_id": r["from_id"], "direction": "right"}
+                if r["type"] == "relation" and r["direction"] == "left" else r for r in stored.result]
+    client.annotations.update(id=stored.id, result=old_form)
+
+    def same_direction_pairs() -> int:
+        (annotation,) = client.annotations.list(id=task.id)
+        pairs = [(r["from_id"], r["to_id"]) for r in annotation.result if r["type"] == "relation"]
+        return len(pairs) - len(set(pairs))
+
+    assert same_direction_pairs() == 1
+    assert "0 created, 1 updated" in run(capsys, "ls", "push", *common)[1]
+    assert same_direction_pairs() == 0
+    assert "1 already present" in run(capsys, "ls", "push", *common)[1]
+    (pulled,) = convert_export(studio.live_export(client, project), "test").documents
+    assert (pulled["entities"], pulled["events"]) == (doc["entities"], doc["events"])
