@@ -16,8 +16,9 @@ A span belongs to the document named by its record (an id field, a key, or a `te
 document's), else to the nearest gold document id before it in the text, else to the file as a whole.
 A group of spans *reproduces* a gold document when it holds at least `THRESHOLD` of the document's gold
 mentions (start, end, label) together with that share of its triggers (start, end, type); or that share of
-the triggers alone; or, when named by the document, that share of the mentions in a shape only gold has
-(with entity ids, or as IOB2 tag rows). No extractor here comes near that share of the triggers.
+the triggers alone; or 90% of the arguments (trigger, type, role, argument span) with 80% of the triggers;
+or, when named by the document, that share of the mentions in a shape only gold has (with entity ids, or as
+IOB2 tag rows). No extractor here comes near those shares of the triggers or the arguments.
 
 Not detected: an encoded, encrypted or arithmetically transformed copy, a partial copy under the
 thresholds, or a model trained on the test split.
@@ -41,6 +42,7 @@ from gaiko.io import GaikoError, read_bytes
 from gaiko.schema import BIO_TAGS, ENTITY_LABELS, EVENT_LABELS
 
 THRESHOLD = 0.95
+ARGUMENTS, ARGUMENT_TRIGGERS = 0.9, 0.8  # or this share of the arguments with that share of the triggers
 MIN_TRIGGERS = 3  # a document with fewer triggers is judged on its mentions only
 MAX_SCANNED_BYTES = 512 * 1024 * 1024  # per file, decompressed members included
 MAX_CONTAINER_DEPTH = 8
@@ -68,6 +70,7 @@ class _Spans:
     def __init__(self):
         self.mentions: dict[object, set] = {}
         self.triggers: dict[object, set] = {}
+        self.arguments: dict[object, set] = {}
         self.gold_shaped: set[object] = set()
 
     def add(self, group, start, end, label) -> None:
@@ -138,6 +141,11 @@ def _walk(value, spans: _Spans, gold: _Gold, group=_POOL) -> None:
         trigger = node.get("trigger")
         if isinstance(trigger, dict):
             spans.add(group, trigger.get("start"), trigger.get("end"), node.get("type"))
+            for argument in node.get("arguments") if isinstance(node.get("arguments"), list) else ():
+                if isinstance(argument, dict):
+                    spans.arguments.setdefault(group, set()).add(
+                        (trigger.get("start"), trigger.get("end"), node.get("type"), argument.get("role"),
+                         argument.get("start"), argument.get("end")))
         if isinstance(node.get("entity_id"), str):
             spans.gold_shaped.add(group)
         tags, offsets = node.get("ner_tags"), node.get("token_offsets")
@@ -263,29 +271,37 @@ def _collect(data: bytes, name: str, gold: _Gold) -> _Spans:
     return spans
 
 
-def _gold_tuples(doc: dict) -> tuple[set, set]:
+def _gold_tuples(doc: dict) -> tuple[set, set, set]:
     mentions = {(m["start"], m["end"], m["label"]) for m in doc.get("entities", [])}
     triggers = {(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in doc.get("events", [])}
-    return mentions, triggers
+    by_id = {m["id"]: m for m in doc.get("entities", [])}
+    arguments = {(e["trigger"]["start"], e["trigger"]["end"], e["type"], a["role"], by_id[a["mention_id"]]["start"],
+                  by_id[a["mention_id"]]["end"]) for e in doc.get("events", []) for a in e.get("arguments", [])
+                 if a.get("mention_id") in by_id}
+    return mentions, triggers, arguments
 
 
-def _reproduced(found: set, gold: set) -> bool:
-    return bool(gold) and len(found & gold) >= THRESHOLD * len(gold)
+def _reproduced(found: set, gold: set, share: float = THRESHOLD) -> bool:
+    return bool(gold) and len(found & gold) >= share * len(gold)
 
 
 def judge(spans: _Spans, gold_docs: list[dict]) -> list[tuple[str, str]]:
     """(document id, evidence) for every gold document that its own group, or the pool, reproduces."""
     hits = []
     for doc in gold_docs:
-        gold_mentions, gold_triggers = _gold_tuples(doc)
+        gold_mentions, gold_triggers, gold_arguments = _gold_tuples(doc)
         for group in (doc["id"], _POOL):
             found_m, found_t = spans.mentions.get(group, set()), spans.triggers.get(group, set())
+            found_a = spans.arguments.get(group, set())
             if group is _POOL and len(found_m) + len(found_t) > POOL_FACTOR * (len(gold_mentions) + len(gold_triggers)):
                 continue
             mentions_ok = _reproduced(found_m, gold_mentions)
             triggers_ok = len(gold_triggers) >= MIN_TRIGGERS and _reproduced(found_t, gold_triggers)
             events_needed = len(gold_triggers) >= MIN_TRIGGERS and (group is _POOL or group not in spans.gold_shaped)
-            if triggers_ok or (mentions_ok and not events_needed):
+            # Arguments are the hardest layer (no system here reaches 0.7): nearly all of them is a copy.
+            arguments_ok = (len(gold_arguments) >= MIN_TRIGGERS and _reproduced(found_a, gold_arguments, ARGUMENTS)
+                            and _reproduced(found_t, gold_triggers, ARGUMENT_TRIGGERS))
+            if triggers_ok or arguments_ok or (mentions_ok and not events_needed):
                 hits.append((doc["id"], f"mentions {len(found_m & gold_mentions)}/{len(gold_mentions)}, "
                                         f"triggers {len(found_t & gold_triggers)}/{len(gold_triggers)}"))
                 break
