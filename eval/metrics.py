@@ -337,7 +337,7 @@ class EventTuples:
 
     sets: dict[str, set[tuple]] = field(default_factory=lambda: {m: set() for m in EVENT_METRICS})
     realis: set[tuple] = field(default_factory=set)  # (slot, trigger start, trigger end, realis)
-    coref_at: dict[tuple, int] = field(default_factory=dict)  # coref tuple -> its first trigger start (its unit)
+    coref_at: dict[tuple, int] | None = None  # with finer units: coref tuple -> its first trigger start
 
     def add(self, doc: int, etype: str, trigger: dict, realis: str | None,
             arguments: list[tuple[str, int, int, Any]]) -> None:
@@ -353,7 +353,7 @@ class EventTuples:
             s["argument_classification_attached"].add((slot, ts, te, start, end, role))
             coref = (slot, entity, role)
             s["argument_classification_coref"].add(coref)
-            if self.coref_at.get(coref, ts + 1) > ts:
+            if self.coref_at is not None and self.coref_at.get(coref, ts + 1) > ts:
                 self.coref_at[coref] = ts
 
 
@@ -363,9 +363,9 @@ def _entity_key(mention: dict) -> tuple:
     return ("entity", eid) if eid is not None else ("mention", mention["id"])
 
 
-def gold_event_tuples(gold_docs: list[dict], indices: list[int]) -> EventTuples:
+def gold_event_tuples(gold_docs: list[dict], indices: list[int], positions: bool = False) -> EventTuples:
     """Tuples of the gold events of the documents at `indices`."""
-    t = EventTuples()
+    t = EventTuples(coref_at={} if positions else None)
     for d in indices:
         doc = gold_docs[d]
         mentions = mention_index(doc)
@@ -376,9 +376,10 @@ def gold_event_tuples(gold_docs: list[dict], indices: list[int]) -> EventTuples:
     return t
 
 
-def predicted_event_tuples(gold_docs: list[dict], preds: list[dict], indices: list[int]) -> EventTuples:
+def predicted_event_tuples(gold_docs: list[dict], preds: list[dict], indices: list[int],
+                           positions: bool = False) -> EventTuples:
     """A predicted argument resolves to the entity of the gold mention with the same offsets, if any."""
-    t = EventTuples()
+    t = EventTuples(coref_at={} if positions else None)
     for d in indices:
         events = preds[d].get("events")
         if not events:
@@ -588,7 +589,8 @@ def _count(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: b
     gold_mentions, pred_mentions = ([x.get("entities") or () for x in side] for side in (gold_docs, preds))
     gold_events, pred_events = ([x.get("events") or () for x in side] for side in (gold_docs, preds))
     with_events = sorted(set(_present(gold_events)) | set(_present(pred_events)))
-    gold_ev, pred_ev = gold_event_tuples(gold_docs, with_events), predicted_event_tuples(gold_docs, preds, with_events)
+    gold_ev = gold_event_tuples(gold_docs, with_events, units is not None)
+    pred_ev = predicted_event_tuples(gold_docs, preds, with_events, units is not None)
     ev_cells, realis_missing = event_cells(gold_ev, pred_ev, units)
     cells = ner_cells(gold_mentions, pred_mentions, list(map(len, texts)), units) + ev_cells
     items = {"gold": _item_counts(len(gold_docs), gold_mentions, [gold_events[d] for d in with_events]),

@@ -139,3 +139,14 @@ def test_paired_rows_pool_documents_where_both_systems_agree():
     a, b, both = _paired_rows(count(gold, pred), count(gold, other))
     rows = np.concatenate([a.dense().reshape(30, -1), b.dense().reshape(30, -1)], axis=1)
     assert len(both.sizes) == len({bytes(row.astype(np.int64)) for row in rows})
+
+
+def test_event_counts_by_sentence_add_up_to_the_document_counts():
+    from test_eval_metrics import EVENT_GOLD, EVENT_PRED
+
+    gold = {**EVENT_GOLD, "text": EVENT_GOLD["text"].replace(".", "。")}  # three sentences, same offsets
+    by_doc, by_sentence = (count([gold], EVENT_PRED, unit) for unit in ("document", "sentence"))
+    assert by_sentence.n_units == 3 and by_doc.n_units == 1
+    assert (by_sentence.totals() == by_doc.totals()).all()
+    rows = by_sentence.dense().reshape(3, -1)
+    assert (rows.sum(1) > 0).sum() >= 2  # events of different sentences count in their own units
