@@ -34,7 +34,7 @@ RESAMPLES, SEED = whole_number(0, MAX_RESAMPLES), whole_number(0, 2**32 - 1)
 
 def _add_bootstrap_arguments(p: argparse.ArgumentParser, default: int) -> None:
     p.add_argument("--bootstrap", type=RESAMPLES, default=default, metavar="N",
-                   help=f"document-level bootstrap resamples (default: {default}, at most {MAX_RESAMPLES})")
+                   help=f"bootstrap resamples of --resample-unit (default: {default}, at most {MAX_RESAMPLES})")
     p.add_argument("--seed", type=SEED, default=0, metavar="K", help="random seed of the resampling (default: 0)")
     p.add_argument("--resample-unit", choices=("document", "paragraph", "sentence"), default="document",
                    help="what the bootstrap draws (default: document); see the README before choosing a finer unit")
