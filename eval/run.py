@@ -204,7 +204,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with atomic_path(args.pred_out) as tmp:
             tmp.write_bytes(outcome.stdout)
     if args.out:
-        write_run_outputs(evaluation, outcome.record, args.out)
+        write_run_outputs(evaluation, outcome.record, args.out, gold_docs, outcome.predictions)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     elif evaluation:
@@ -217,15 +217,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_run_outputs(evaluation, record: dict, out: Path) -> None:
-    """The score report (JSON, Markdown, errors, plots) when the run was scored, and always run.json,
-    written together in one swap of the folder."""
-    run_json = {"run.json": json.dumps(record, ensure_ascii=False, indent=2) + "\n"}
+def write_run_outputs(evaluation, record: dict, out: Path, gold_docs: list[dict] = (),
+                      predictions: Predictions | None = None) -> None:
+    """The score report (JSON, Markdown, errors, plots, report.html) when the run was scored, and always
+    run.json, written together in one swap of the folder."""
+    extra = {"run.json": json.dumps(record, ensure_ascii=False, indent=2) + "\n"}
     if evaluation is not None:
+        from gaiko.eval.html import score_page
         from gaiko.eval.report import write_report
 
-        write_report(evaluation.report, out, evaluation.errors, evaluation.confusion, run_json)
+        extra["report.html"] = score_page(list(gold_docs), predictions.by_id, evaluation.report, evaluation.errors,
+                                          title=f"Run of {' '.join(record['command'])}")
+        write_report(evaluation.report, out, evaluation.errors, evaluation.confusion, extra)
         return
+    run_json = extra
     with atomic_path(out) as tmp:
         tmp.mkdir()
         (tmp / "run.json").write_text(run_json["run.json"], encoding="utf-8")

@@ -86,6 +86,9 @@ def test_command_submission_is_scored(workdir, tmp_path, capsys):
     assert report["events"]["trigger_classification"]["micro"]["tp"] == 1
     assert report["run"]["status"] == "ok"
     assert json.loads((out / "run.json").read_text())["status"] == "ok"
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count('data-layer="entity" data-side="gold"') == report["counts"]["gold"]["entities"]
+    assert page.count('data-layer="entity" data-side="pred"') == report["counts"]["predicted"]["entities"]
     assert "ner.strict" in stdout
 
 
