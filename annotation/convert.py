@@ -308,7 +308,7 @@ def _choose_annotation(task: ExportTask, raw_task: dict, report: ConversionRepor
     truth = [a for a in live if a.get("ground_truth")]
     if len(truth) > 1:
         raise task.error(f"{len(truth)} ground-truth annotations ({', '.join(str(a.get('id')) for a in truth)}); "
-                         "keep one")
+                         f"keep one: gaiko ls adjudicate {task.doc_id} --annotation ID")
     if truth:
         report.ground_truth_used += 1
         report.superseded_by_ground_truth += len(live) - 1

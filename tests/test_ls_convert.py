@@ -102,7 +102,8 @@ def test_two_ground_truths_is_an_error():
     export = tasks("a_two")
     for annotation in export[0]["annotations"]:
         annotation["ground_truth"] = True
-    assert "2 ground-truth annotations" in convert_error(export)
+    message = convert_error(export)
+    assert "2 ground-truth annotations" in message and "keep one: gaiko ls adjudicate a_two --annotation ID" in message
 
 
 def test_cancelled_ground_truth_does_not_count():
