@@ -102,7 +102,7 @@ def test_another_checkout_as_working_folder_reads_no_gold(checkout, tmp_path):
 def test_a_wheel_install_run_from_the_checkout_reads_no_gold(checkout, test_gold, tmp_path):
     wheels, target = tmp_path / "wheels", tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w",
-                    str(wheels), str(PROJECT_ROOT)], check=True, capture_output=True)
+                    str(wheels), str(checkout)], check=True, capture_output=True)  # builds in the clone
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
                     *map(str, wheels.glob("gaiko-*.whl"))], check=True, capture_output=True)
     env = {**os.environ, "PYTHONPATH": str(target)}
