@@ -66,9 +66,8 @@ class _Rows:
         k = len(self.sizes)
         if k * 8 <= self.n:  # few pools: a multinomial over them (about 8x dearer per pool than per integer draw)
             return rng.multinomial(self.n, self.sizes / self.n, size=block)
-        picks = self.sorted_pool[rng.integers(0, self.n, size=(block, self.n), dtype=np.int32)]
-        picks = picks + np.arange(0, block * k, k, dtype=np.int32 if block * k < 2**31 else np.int64)[:, None]
-        return np.bincount(picks.ravel(), minlength=block * k).reshape(block, k)
+        draws = rng.integers(0, self.n, size=(block, self.n), dtype=np.int32)  # positions in hash order
+        return np.stack([np.bincount(self.sorted_pool[row], minlength=k) for row in draws])  # cache-sized counts
 
     def sums(self, weights: np.ndarray) -> np.ndarray:
         """Summed count rows of resamples with the given pool weights (block × width)."""
