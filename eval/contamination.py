@@ -253,8 +253,31 @@ def _parquet_spans(data: bytes, spans: _Spans, gold: _Gold) -> None:
         table = pq.read_table(io.BytesIO(data))
     except Exception:  # noqa: BLE001 - any unreadable Parquet is simply not a copy
         return
-    for group_key, rows in ((_POOL, table.to_pylist()),):
+    for group_key, rows in ((_POOL, _class_label_names(table.schema, table.to_pylist())),):
         _walk(rows, spans, gold, group_key)
+
+
+def _class_label_names(arrow_schema, rows: list[dict]) -> list:
+    """Rows with ClassLabel ids replaced by their names, from the features `datasets` stores in the file
+    (the dataset's `ner` and `events` configs keep labels, types and roles as ids)."""
+    from datasets import ClassLabel, Features, List
+
+    try:
+        features = Features.from_arrow_schema(arrow_schema)
+    except Exception:  # noqa: BLE001 - a file without (valid) features keeps its values
+        return rows
+
+    def named(feature, value):
+        if isinstance(feature, ClassLabel) and type(value) is int and 0 <= value < feature.num_classes:
+            return feature.int2str(value)
+        if isinstance(feature, dict) and isinstance(value, dict):
+            return {k: named(feature.get(k), v) for k, v in value.items()}
+        if isinstance(feature, (List, list)) and isinstance(value, list):
+            inner = feature.feature if isinstance(feature, List) else feature[0]
+            return [named(inner, v) for v in value]
+        return value
+
+    return [named(features, row) for row in rows]
 
 
 def _collect(data: bytes, name: str, gold: _Gold) -> _Spans:

@@ -54,10 +54,17 @@ def sentences(text: str, inside_quotes: bool = False) -> list[tuple[int, int]]:
 
 
 def features() -> dict:
-    """The Hugging Face features of each config, generated from the schema."""
+    """The Hugging Face features of each config, generated from the schema.
+
+    Labels, event types, realis and roles are ClassLabels in `ner` and `events` (the schema's order);
+    `documents` keeps them as strings, because it is the gold record the harness reads, also as
+    `.to_json()` exports of it.
+    """
     from datasets import ClassLabel, Features, List, Value
 
     span = {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
+    label, event_type = ClassLabel(names=list(schema.ENTITY_LABELS)), ClassLabel(names=list(schema.EVENT_LABELS))
+    realis, role = ClassLabel(names=list(schema.REALIS_VALUES)), ClassLabel(names=list(schema.ROLE_NAMES))
     metadata = {k: Value("string") for k in
                 ("id", "title", "publisher", "url", "date", "date_note", "language", "source_file", "text")}
     return {
@@ -71,15 +78,16 @@ def features() -> dict:
                             "arguments": List({"role": Value("string"), "mention_id": Value("string")})}),
         }),
         "ner": Features({
-            "id": Value("string"), "document_id": Value("string"),
+            "id": Value("string"), "sentence_id": Value("string"), "document_id": Value("string"),
             "tokens": List(Value("string")),
             "ner_tags": List(ClassLabel(names=list(schema.BIO_TAGS))),
             "token_offsets": List({"start": Value("int32"), "end": Value("int32")}),
+            "triggers": List({"event_id": Value("string"), "type": event_type, "realis": realis, **span}),
         }),
         "events": Features({
-            "id": Value("string"), "document_id": Value("string"), "type": Value("string"),
-            "realis": Value("string"), "trigger": span, "sentence": span,
-            "arguments": List({"role": Value("string"), "mention_id": Value("string"), "label": Value("string"),
+            "id": Value("string"), "document_id": Value("string"), "sentence_id": Value("string"),
+            "type": event_type, "realis": realis, "trigger": span, "sentence": span, "context": span,
+            "arguments": List({"role": role, "mention_id": Value("string"), "label": label,
                                "entity_id": Value("string"), **span}),
         }),
     }
@@ -151,38 +159,64 @@ def annotated_documents(exports_dir: Path = EXPORTS_DIR, manifest: Manifest | No
     return docs, pending, [i for i, _ in pending if i in gold]
 
 
+def sentence_id(doc_id: str, k: int) -> str:
+    """The id of a document's k-th sentence: a `ner` row's id, and the `sentence_id` of its events."""
+    return f"{doc_id}-s{k:03d}"
+
+
+def sentence_index(bounds: list[tuple[int, int]], position: int) -> int:
+    """Which sentence holds a character; a character between sentences (a newline) belongs to the next."""
+    return next((k for k, (_, e) in enumerate(bounds) if position < e), len(bounds) - 1)
+
+
 def ner_rows(doc: dict) -> tuple[list[dict], list[tuple[int, int, str]]]:
-    """Character-token BIO rows, one per sentence, and the mentions that cross a sentence boundary."""
+    """Character-token BIO rows with their triggers, one per sentence, and the mentions and triggers that
+    cross a sentence boundary."""
     spans = [(m["start"], m["end"], m["label"]) for m in doc["entities"]]
+    triggers = sorted((ev["trigger"]["start"], ev["trigger"]["end"], ev["type"], ev["id"], ev["realis"])
+                      for ev in doc["events"])
     rows, placed = [], set()
     for k, (s, e) in enumerate(sentences(doc["text"])):
         inside = [(a - s, b - s, lab) for a, b, lab in spans if s <= a and b <= e]
         placed.update((a + s, b + s, lab) for a, b, lab in inside)
         tags, misfits = spans_to_bio(e - s, inside)
         assert not misfits, misfits  # character tokens fit every flat span
+        here = [t for t in triggers if s <= t[0] and t[1] <= e]
+        placed.update(here)
         rows.append({
-            "id": f"{doc['id']}-s{k:03d}", "document_id": doc["id"],
+            "id": sentence_id(doc["id"], k), "sentence_id": sentence_id(doc["id"], k), "document_id": doc["id"],
             "tokens": list(doc["text"][s:e]),
             "ner_tags": [schema.BIO_TAGS.index(t) for t in tags],
             "token_offsets": [{"start": i, "end": i + 1} for i in range(s, e)],
+            "triggers": [{"event_id": f"{doc['id']}-{ev_id}", "type": schema.EVENT_LABELS.index(etype),
+                          "realis": schema.REALIS_VALUES.index(realis), "start": a, "end": b,
+                          "text": doc["text"][a:b]} for a, b, etype, ev_id, realis in here],
         })
-    return rows, [sp for sp in spans if sp not in placed]
+    return rows, [sp for sp in (*spans, *triggers) if sp not in placed]
 
 
 def event_rows(doc: dict) -> list[dict]:
+    """One row per event: its sentence, and a context of whole sentences from the first to the last that
+    holds its trigger or an argument (arguments are often named sentences before the trigger)."""
     mentions = {m["id"]: m for m in doc["entities"]}
-    bounds = sentences(doc["text"])
+    text, bounds = doc["text"], sentences(doc["text"])
     rows = []
     for ev in doc["events"]:
         t = ev["trigger"]
-        s, e = next(((a, b) for a, b in bounds if a <= t["start"] < b), (t["start"], t["end"]))
+        k = sentence_index(bounds, t["start"])
+        args = [mentions[a["mention_id"]] for a in ev["arguments"]]
+        first = min([k, *(sentence_index(bounds, m["start"]) for m in args)])
+        last = max([k, *(sentence_index(bounds, m["end"] - 1) for m in args)])
+        (s, e), cs, ce = bounds[k], bounds[first][0], bounds[last][1]
         rows.append({
-            "id": f"{doc['id']}-{ev['id']}", "document_id": doc["id"], "type": ev["type"],
-            "realis": ev["realis"], "trigger": dict(t),
-            "sentence": {"start": s, "end": e, "text": doc["text"][s:e]},
-            "arguments": [{"role": a["role"], "mention_id": a["mention_id"],
-                           **{k: mentions[a["mention_id"]][k] for k in ("start", "end", "text", "label", "entity_id")}}
-                          for a in ev["arguments"]],
+            "id": f"{doc['id']}-{ev['id']}", "document_id": doc["id"], "sentence_id": sentence_id(doc["id"], k),
+            "type": schema.EVENT_LABELS.index(ev["type"]), "realis": schema.REALIS_VALUES.index(ev["realis"]),
+            "trigger": dict(t), "sentence": {"start": s, "end": e, "text": text[s:e]},
+            "context": {"start": cs, "end": ce, "text": text[cs:ce]},
+            "arguments": [{"role": schema.ROLE_NAMES.index(a["role"]), "mention_id": a["mention_id"],
+                           "label": schema.ENTITY_LABELS.index(m["label"]),
+                           **{key: m[key] for key in ("start", "end", "text", "entity_id")}}
+                          for a, m in zip(ev["arguments"], args)],
         })
     return rows
 
@@ -214,7 +248,7 @@ def build(out_dir: Path = DATASET_DIR, exports_dir: Path = EXPORTS_DIR, previous
     """Regenerate the dataset folder from the manifest's released documents; `previous` (default: the
     folder being replaced) is the version the changelog compares with. Return per split the documents,
     mentions, events and arguments built, the pending documents, the version and what changed."""
-    from gaiko.card import render_card
+    from gaiko.card import LICENSE_FILE, LICENSE_TEXT, render_card
 
     manifest = load_manifest()
     docs, pending, ready = annotated_documents(exports_dir, manifest)
@@ -229,7 +263,8 @@ def build(out_dir: Path = DATASET_DIR, exports_dir: Path = EXPORTS_DIR, previous
         crossing.extend((doc["id"], *m) for m in misfits)
         rows["events"][split].extend(event_rows(doc))
     if crossing:
-        raise GaikoError(f"{len(crossing)} mention(s) cross a sentence boundary, first: {crossing[0]}", exports_dir)
+        raise GaikoError(f"{len(crossing)} mention(s) or trigger(s) cross a sentence boundary, first: {crossing[0]}",
+                         exports_dir)
     versions = next_versions(out_dir if previous is None else previous,
                              {d["id"]: {**d, "split": split_of[d["id"]]} for d in docs})
     import pyarrow as pa
@@ -253,6 +288,7 @@ def build(out_dir: Path = DATASET_DIR, exports_dir: Path = EXPORTS_DIR, previous
                                          encoding="utf-8")
         (tmp / "README.md").write_text(render_card(rows, features(), manifest, versions, pending),
                                        encoding="utf-8")
+        (tmp / LICENSE_FILE).write_text(LICENSE_TEXT, encoding="utf-8")
     built = {split: {"documents": len(ds), "mentions": sum(len(d["entities"]) for d in ds),
                      "events": sum(len(d["events"]) for d in ds),
                      "arguments": sum(len(e["arguments"]) for d in ds for e in d["events"])}

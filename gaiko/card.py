@@ -29,15 +29,44 @@ def event_table() -> str:
     return _table(["type", "definition"], [[t.name, t.description] for t in schema.EVENT_TYPES])
 
 
+# `license: other` needs a name and a file: the annotations are CC BY 4.0, the texts stay the publishers'.
+LICENSE_FILE = "LICENSE.md"
+LICENSE_TEXT = """# Licence of the gaiko dataset
+
+- **Annotations** (offsets, labels, entity ids, events, arguments, splits): Creative Commons
+  Attribution 4.0 International (CC BY 4.0), https://creativecommons.org/licenses/by/4.0/.
+- **Article texts** (`text`, `title`, and the `tokens`, `sentence`, `context` and `text` fields cut from
+  them): copyright of their publishers (see the card's "Dataset Sources"). They are **not** relicensed;
+  they are included, cleaned and attributed, for research evaluation only. Check the publishers' terms
+  before any other use. A publisher who wants a text removed is answered as the card's "Contact and
+  takedown" says.
+"""
+
+
+def _arrow_bytes(rows: list[dict], features) -> int:
+    """A split's `num_bytes` for the card: its Arrow table's size (`datasets` recounts it when it loads;
+    the Hub's `splits` entries need the field)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(rows, schema=features.arrow_schema).nbytes
+
+
 def _yaml_header(rows: dict, features: dict) -> str:
     from gaiko.build import CONFIGS, SPLITS
 
     header = {
         "pretty_name": "gaiko: Japanese diplomacy news with entities and PLOVER events",
         "language": ["ja"],
+        "annotations_creators": ["expert-generated"],
+        "language_creators": ["found"],
+        "multilinguality": ["monolingual"],
+        "source_datasets": ["original"],
         "license": "other",
+        "license_name": "cc-by-4.0-annotations-publisher-texts",
+        "license_link": LICENSE_FILE,
         "task_categories": ["token-classification"],
         "task_ids": ["named-entity-recognition"],
+        "tags": ["event-extraction", "plover", "coreference", "news", "japanese", "diplomacy"],
         "size_categories": ["n<1K"],
         "configs": [
             {"config_name": c, **({"default": True} if c == "documents" else {}),
@@ -45,7 +74,9 @@ def _yaml_header(rows: dict, features: dict) -> str:
              "data_files": [{"split": s, "path": f"data/{c}/{s}.parquet"} for s in SPLITS if rows[c][s]]}
             for c in CONFIGS if any(rows[c].values())
         ],
-        "dataset_info": [{"config_name": c, "features": features[c]._to_yaml_list()}
+        "dataset_info": [{"config_name": c, "features": features[c]._to_yaml_list(),
+                          "splits": [{"name": s, "num_bytes": _arrow_bytes(rows[c][s], features[c]),
+                                      "num_examples": len(rows[c][s])} for s in SPLITS if rows[c][s]]}
                          for c in CONFIGS if any(rows[c].values())],
     }
     return "---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=120) + "---\n"
@@ -81,6 +112,102 @@ def _statistics_section(rows: dict) -> str:
         "### Realis\n\n" + _table(["realis", *cols], counter_rows("realis", schema.REALIS_VALUES)),
         "### Per document\n\n" + per_doc,
     ])
+
+
+def label_ids_table() -> str:
+    """Every ClassLabel of the `ner` and `events` configs: id ↔ name, from the schema."""
+    columns = [("`ner_tags`", schema.BIO_TAGS), ("`type`", schema.EVENT_LABELS),
+               ("`label`", schema.ENTITY_LABELS), ("`realis`", schema.REALIS_VALUES), ("`role`", schema.ROLE_NAMES)]
+    depth = max(len(names) for _, names in columns)
+    return _table(["id", *(name for name, _ in columns)],
+                  [[i, *(names[i] if i < len(names) else "" for _, names in columns)] for i in range(depth)])
+
+
+# Distances in sentences from an argument's sentence to its trigger's, grouped for the card's table.
+_DISTANCE_BINS = (("after the trigger's sentence", 1, None), ("same sentence", 0, 0), ("1 before", -1, -1),
+                  ("2 before", -2, -2), ("3 before", -3, -3), ("4–5 before", -5, -4), ("6–10 before", -10, -6),
+                  ("11 or more before", None, -11))
+
+
+def argument_distances(docs: list[dict]) -> list[int]:
+    """For every argument, its sentence index minus its trigger's (0: the same sentence; −1: the one before)."""
+    from gaiko.build import sentence_index, sentences
+
+    out = []
+    for doc in docs:
+        bounds, mentions = sentences(doc["text"]), {m["id"]: m for m in doc["entities"]}
+        for ev in doc["events"]:
+            k = sentence_index(bounds, ev["trigger"]["start"])
+            out += [sentence_index(bounds, mentions[a["mention_id"]]["start"]) - k for a in ev["arguments"]]
+    return out
+
+
+def _distance_section(rows: dict) -> str:
+    from gaiko.build import SPLITS
+
+    dist = {s: argument_distances(rows["documents"][s]) for s in SPLITS}
+    dist["total"] = [d for s in SPLITS for d in dist[s]]
+
+    def count(ds: list[int], low: int | None, high: int | None) -> int:
+        return sum((low is None or d >= low) and (high is None or d <= high) for d in ds)
+
+    def share(ds: list[int]) -> str:
+        return f"{100 * sum(d != 0 for d in ds) / len(ds):.1f}%" if ds else "–"
+
+    table = _table(["argument's sentence", *SPLITS, "total"],
+                   [[name, *(count(dist[c], low, high) for c in (*SPLITS, "total"))]
+                    for name, low, high in _DISTANCE_BINS]
+                   + [["**outside the trigger's sentence**", *(share(dist[c]) for c in (*SPLITS, "total"))],
+                      ["farthest (sentences)", *(max(map(abs, dist[c]), default=0) for c in (*SPLITS, "total"))]])
+    return table
+
+
+def _example_section(rows: dict) -> str:
+    """The shortest `events` row whose context is wider than its sentence, and the start of its sentence's
+    `ner` row, as `datasets` returns them (ClassLabels as ids)."""
+    from gaiko.build import SPLITS
+
+    events = [r for s in SPLITS for r in rows["events"][s]]
+    if not events:
+        return "This version has no events."
+    wider = [r for r in events if r["context"] != r["sentence"]]
+    event = min(wider or events, key=lambda r: (len(r["context"]["text"]), r["id"]))
+    sentence = next(r for s in SPLITS for r in rows["ner"][s] if r["sentence_id"] == event["sentence_id"])
+    shown = 8
+    ner = {k: v[:shown] if k in ("tokens", "ner_tags", "token_offsets") else v for k, v in sentence.items()}
+    why = " (an argument lies outside the trigger's sentence, so `context` is wider)" if wider else ""
+    return (f"An `events` row{why}:\n\n"
+            f"```json\n{json.dumps(event, ensure_ascii=False, indent=1)}\n```\n\n"
+            f"Its sentence in `ner` (the same `sentence_id`), cut here to its first {shown} tokens:\n\n"
+            f"```json\n{json.dumps(ner, ensure_ascii=False)}\n```")
+
+
+_TUPLES = {"trigger_identification": "trigger offsets", "trigger_classification": "trigger offsets, type",
+           "argument_identification": "argument offsets, type",
+           "argument_classification": "argument offsets, type, role",
+           "argument_identification_attached": "trigger offsets, type, argument offsets",
+           "argument_classification_attached": "trigger offsets, type, argument offsets, role",
+           "argument_classification_coref": "argument's entity, type, role"}
+
+
+def _tuple_counts(rows: dict) -> str:
+    """The gold tuples behind each event metric on the test split: the harness's denominators."""
+    from gaiko.eval.metrics import score_documents
+
+    docs = rows["documents"]["test"]
+    report = score_documents(docs, {})
+    gold = report["counts"]["gold"]
+    table = _table(["metric", "tuple", "gold tuples"],
+                   [[f"`{metric}`", _TUPLES[metric], scores["micro"]["fn"]]
+                    for metric, scores in report["events"].items()])
+    return f"{table}\n\nfrom {gold['events']} events with {gold['arguments']} arguments."
+
+
+def _folds_list(rows: dict) -> str:
+    from gaiko.build import SPLITS, folds
+
+    ids = sorted(d["id"] for s in SPLITS for d in rows["documents"][s])
+    return "\n".join(f"- fold {f['fold']}: test `{f['test'][0]}`" for f in folds(ids))
 
 
 def _agreement_section() -> str:
@@ -151,14 +278,12 @@ def render_card(rows: dict, features: dict, manifest, versions: list[dict],
     docs = [d for split in rows["documents"].values() for d in split]
 
     notes = CARD_NOTES.read_text(encoding="utf-8") if CARD_NOTES.exists() else ""
-    bio = ", ".join(f"{i}={t}" for i, t in enumerate(schema.BIO_TAGS))
     sections = {
         "entity-table": entity_table(),
         "event-table": event_table(),
         "realis-table": _table(["realis", "meaning"], [list(r) for r in schema.REALIS]),
         "role-table": _table(["role", "meaning", "argument types"],
                              [[r.name, r.description, ", ".join(r.entity_types)] for r in schema.ROLES]),
-        "bio-tags": f"`ner_tags` ids: {bio}.",
         "Document-count": _count(len(docs)).capitalize(),
         "document-count": _count(len(docs)),
         "date-range": _date_range(docs),
@@ -170,6 +295,11 @@ def render_card(rows: dict, features: dict, manifest, versions: list[dict],
             f"| {d['id']} | {d['publisher']} | {d['date']} | {d['date_note']} | {d['url'] or 'not in the raw page'} |"
             for d in sorted((d for split in rows["documents"].values() for d in split), key=lambda d: d["id"])),
         "statistics": _statistics_section(rows),
+        "label-ids": label_ids_table(),
+        "argument-distances": _distance_section(rows),
+        "example": _example_section(rows),
+        "folds": _folds_list(rows),
+        "tuple-counts": _tuple_counts(rows),
         "agreement": _agreement_section(),
     }
     body = notes

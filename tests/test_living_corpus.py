@@ -15,6 +15,7 @@ from pathlib import Path
 import datasets
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from gaiko.build import DATASET_DIR, EXPORTS_DIR, gold_documents
 from gaiko.card import NUMBER_WORDS
@@ -295,6 +296,12 @@ def test_stats_shows_a_rebuilt_folder_not_the_cache_of_an_earlier_load(tmp_path)
     assert len(datasets.load_dataset(str(folder), "documents")["train"]) == 2  # cached by `datasets`
     (folder / "data" / "documents" / "train.parquet").unlink()
     shutil.copy(folder / "data" / "documents" / "validation.parquet", folder / "data" / "documents" / "train.parquet")
+    card = folder / "README.md"  # drop the recorded split sizes, which `datasets` checks against the edited files
+    _, header, body = card.read_text(encoding="utf-8").split("---\n", 2)
+    meta = yaml.safe_load(header)
+    for info in meta["dataset_info"]:
+        info.pop("splits")
+    card.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n{body}", encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "gaiko", "stats", "--dataset", str(folder)], capture_output=True,
                           text=True)
     assert proc.returncode == 0, proc.stderr
