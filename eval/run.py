@@ -21,7 +21,7 @@ from pathlib import Path
 
 import gaiko
 from gaiko.documents import load_documents, strip_annotations
-from gaiko.eval.contamination import scan_bytes
+from gaiko.eval.contamination import ScanBudget, scan_bytes
 from gaiko.eval.predictions import Predictions, load_predictions
 from gaiko.eval.sandbox import (LIMIT_SPECS, RUN_PREFIX, Limits, copy_code, copy_submission,
                                 remove_stale_copies, run_sandboxed, signals_as_exit)
@@ -93,10 +93,10 @@ def run_extractor(argv: list[str], gold_docs: list[dict], *, workdir: Path = Pat
     if not workdir.is_dir():
         raise GaikoError("the working folder does not exist or is not a folder", workdir)
     stdin = "".join(dumps_line(strip_annotations(d)) + "\n" for d in gold_docs).encode("utf-8")
-    findings = []
+    findings, budget = [], ScanBudget()
 
     def clean(relative: str, data: bytes) -> bool:
-        found = scan_bytes(data, relative, gold_docs)
+        found = scan_bytes(data, relative, gold_docs, budget)
         findings.extend(found)
         return not found
 

@@ -120,11 +120,13 @@ LIMIT_SPECS = (
     # bubblewrap's own two processes count against the limit: fewer than 4 could never run a command.
     LimitSpec("processes", "--processes", "processes", int, 4, 4096, "processes"),
 )
-# Kernel interfaces that a uid 0 inside could write to change the host: mounted read-only.
-PROC_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs", "/proc/acpi",
-                  "/proc/asound", "/proc/scsi", "/proc/driver")
-HANDLED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
-                   signal.SIGALRM)
+# Every signal whose default is to end the harness, except the faults a bug raises (SEGV, BUS, FPE, ILL) and
+# SIGPIPE (which Python ignores): each would otherwise leave the sandbox's cgroups and copy behind.
+HANDLED_SIGNALS = tuple(
+    s for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
+                signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF, signal.SIGXCPU, signal.SIGXFSZ, signal.SIGIO,
+                signal.SIGPWR, signal.SIGSYS, signal.SIGTRAP, signal.SIGABRT,
+                *range(signal.SIGRTMIN, signal.SIGRTMAX + 1)))
 RUN_PREFIX = "gaiko-run-"  # cgroups and private copies are named RUN_PREFIX + harness pid + "-…"
 
 
@@ -235,8 +237,13 @@ def _alive(name: str) -> bool:
 
 
 def remove_stale_copies(parent: Path) -> None:
+    """Remove the private copies of harnesses that died; only real folders of our own, never via a link."""
     for stale in parent.glob(f"{RUN_PREFIX}*"):
-        if not _alive(stale.name):
+        try:
+            info = stale.lstat()
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not _alive(stale.name):
             _remove_tree(stale)
 
 
@@ -394,9 +401,8 @@ def copy_code(target: Path, packages: dict[str, list[Path]]) -> None:
 # ---------------------------------------------------------------- bubblewrap command line
 
 def _mount_args(submission: Path, code: Path, readonly: list[Path], hidden: list[Path], limits: Limits) -> list[str]:
-    args = ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.memory_mb * MB), "--tmpfs", "/tmp"]
-    for path in PROC_READ_ONLY:
-        args += ["--ro-bind-try", path, path]
+    args = ["--proc", "/proc", "--remount-ro", "/proc", "--dev", "/dev", "--size", str(limits.memory_mb * MB),
+            "--tmpfs", "/tmp"]
     for d in SYSTEM_DIRS:
         if os.path.islink(d):
             args += ["--symlink", os.readlink(d), d]

@@ -406,6 +406,11 @@ def _variants(tmp_path: Path) -> dict[str, bytes]:
             archive.writestr(name, data)
         return buffer.getvalue()
 
+    import pyarrow.parquet as pq
+
+    events_parquet = PROJECT_ROOT / "dataset" / "data" / "events" / "test.parquet"
+    events_rows = pq.read_table(events_parquet).to_pylist()  # ClassLabel ids, as datasets writes them
+    assert isinstance(events_rows[0]["type"], int)
     empty = tmp_path / "empty.jsonl"
     empty.write_text("".join(dumps_line({"id": d["id"]}) + "\n" for d in docs))
     previous = tmp_path / "previous"
@@ -433,7 +438,22 @@ def _variants(tmp_path: Path) -> dict[str, bytes]:
         "errors_of_a_previous_run.tsv": (previous / "errors.tsv").read_bytes(),
         "flat_rows.json": json.dumps(flat).encode(),
         "offsets_as_strings.py": ("GOLD = " + repr([(r[0], str(r[1]), str(r[2]), r[3]) for r in flat])).encode(),
+        "float_offsets.json": json.dumps([{"id": r[0], "start": float(r[1]), "end": float(r[2]), "label": r[3]}
+                                          for r in flat]).encode(),
+        "answers_as_strings.jsonl": "".join(dumps_line(_as_strings(d)) + "\n" for d in docs).encode(),
+        "events_config_with_ids.jsonl": "".join(dumps_line(row) + "\n" for row in events_rows).encode(),
+        "events_config.csv": pq.read_table(events_parquet).to_pandas().to_csv(index=False).encode(),
+        "sheet_with_tabs.txt": sheet.read_text(encoding="utf-8").replace(" | ", "\t|\t").encode(),
     }
+
+
+def _as_strings(doc: dict) -> dict:
+    """A document's gold as string-level answers in reading order (`gaiko align`'s input)."""
+    by_id = {m["id"]: m for m in doc["entities"]}
+    return {"id": doc["id"], "entities": [{"text": m["text"], "label": m["label"]} for m in doc["entities"]],
+            "events": [{"type": e["type"], "realis": e["realis"], "trigger": {"text": e["trigger"]["text"]},
+                        "arguments": [{"role": a["role"], "text": by_id[a["mention_id"]]["text"]}
+                                      for a in e["arguments"]]} for e in doc["events"]]}
 
 
 def test_copies_transformed_to_slip_past_the_scan_are_found(test_gold, tmp_path):
@@ -545,3 +565,49 @@ def test_what_a_sigkilled_harness_left_is_removed_by_the_next_run(tmp_path):
     gaiko("run", "--cmd", "python3 exit_nonzero.py", "--workdir", str(folder), "--split", "test", *FAST)
     assert not [p for p in leftovers if p.exists()]
     assert not _running(marker)
+
+
+def test_a_decompression_bomb_is_refused_in_one_line_and_the_others_are_scored(tmp_path):
+    import gzip
+
+    submissions = tmp_path / "submissions"
+    bomb = submissions / "bomb"
+    bomb.mkdir(parents=True)
+    (bomb / "model.json.gz").write_bytes(gzip.compress(b"[" + b'{"start":0},' * 25_000_000 + b"{}]", 1))
+    (bomb / "extractor.toml").write_text('command = "python3 -c pass"\n')
+    shutil.copytree(PROJECT_ROOT / "submissions" / "lexicon-predictions", submissions / "good")
+    reports = tmp_path / "reports"
+    gate = subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
+                           "--reports", str(reports)], capture_output=True, text=True, timeout=300)
+    assert gate.returncode == 1 and "Traceback" not in gate.stderr
+    summary = {o["name"]: o for o in json.loads((reports / "summary.json").read_text())}
+    assert summary["good"]["failures"] == []
+    [failure] = summary["bomb"]["failures"]
+    assert "model.json.gz: decompresses to more than" in failure and "cannot be checked" in failure
+    proc = gaiko("run", "--cmd", "python3 -c pass", "--workdir", str(bomb), "--split", "test", *FAST)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "decompresses to more than" in proc.stderr
+
+
+def test_cleanup_never_follows_a_link_planted_in_the_temp_folder(tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("keep")
+    planted = Path(tempfile.gettempdir()) / f"gaiko-run-{2**22 + 12345}-planted"  # a pid that cannot be running
+    planted.symlink_to(victim)
+    try:
+        folder = tmp_path / "sub"
+        folder.mkdir()
+        shutil.copy(HOSTILE / "exit_nonzero.py", folder)
+        gaiko("run", "--cmd", "python3 exit_nonzero.py", "--workdir", str(folder), "--split", "test", *FAST)
+        assert (victim / "keep.txt").read_text() == "keep"
+    finally:
+        planted.unlink()
+
+
+def test_a_tiny_gold_document_is_not_matched_by_chance(tmp_path):
+    from gaiko.eval.contamination import scan_bytes
+
+    doc = {"id": "zz_one", "text": "プーチン氏", "entities": [{"id": "m1", "start": 0, "end": 4, "label": "PERSON",
+                                                             "text": "プーチン"}], "events": []}
+    source = b'print({"id": "zz_one", "entities": [{"start": 0, "end": 4, "label": "PERSON"}], "events": []})'
+    assert scan_bytes(source, "extract.py", [doc]) == []
