@@ -34,6 +34,7 @@ from gaiko.eval.predictions import load_predictions
 from gaiko.eval.report import metric_value, write_report
 from gaiko.eval.run import PROJECT_ROOT, command_argv, load_gold, run_extractor
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits
+from gaiko.eval.untrained import KEY as UNTRAINED, declared_untrained, score_all_and_test
 from gaiko.io import GaikoError, brief, loads, printable, read_text, write_text_atomic
 
 TRACKED_METRICS = (
@@ -75,9 +76,10 @@ def read_extractor_toml(path: Path) -> tuple[list[str], Limits]:
     except GaikoError as e:
         raise GaikoError(str(e), path) from None
     specs = {spec.key: spec for spec in LIMIT_SPECS}
-    unknown = set(config) - {"command", *specs}
+    unknown = set(config) - {"command", UNTRAINED, *specs}
     if unknown:
-        raise GaikoError(f"unknown keys {sorted(unknown)} (allowed: command, {', '.join(specs)})", path)
+        raise GaikoError(f"unknown keys {sorted(unknown)} (allowed: command, {UNTRAINED}, {', '.join(specs)})", path)
+    declared_untrained(config, path)
     for key in specs.keys() & config.keys():
         problem = specs[key].problem(config[key])
         if problem:
@@ -111,20 +113,25 @@ def read_expected(path: Path) -> dict:
     return recorded
 
 
-def score_submission(folder: Path, gold_docs: list[dict], reports: Path, hidden: list[Path]) -> Outcome:
-    """Run or load one submission, write its report, and list what makes it fail."""
+def score_submission(folder: Path, gold_docs: list[dict], reports: Path, hidden: list[Path],
+                     all_docs: list[dict] | None = None) -> Outcome:
+    """Run or load one submission, write its report, and list what makes it fail. A command declared
+    untrained runs on `all_docs` (every document of the dataset) and is gated on them."""
     predictions_file, toml_file = folder / "predictions.jsonl", folder / "extractor.toml"
     out = reports / folder.name
     if toml_file.exists():
         outcome = Outcome(folder.name, "command")
         argv, limits = read_extractor_toml(toml_file)
-        run = run_extractor(argv, gold_docs, workdir=folder, limits=limits, hidden=[reports, *hidden])
+        untrained = all_docs is not None and declared_untrained(tomllib.loads(read_text(toml_file, 1024 * 1024)),
+                                                                toml_file)
+        run = run_extractor(argv, all_docs if untrained else gold_docs, workdir=folder, limits=limits,
+                            hidden=[reports, *hidden])
         if run.record["status"] not in ("ok", "invalid_output"):
             outcome.status = run.record["status"]
             outcome.failures.append(f"{run.record['status']}: {run.record['message']}")
         predictions, record = run.predictions, run.record
     elif predictions_file.exists():
-        outcome = Outcome(folder.name, "predictions")
+        outcome, untrained = Outcome(folder.name, "predictions"), False
         findings = scan_folder(folder, gold_docs)
         if findings:
             outcome.status = "contaminated"
@@ -143,7 +150,14 @@ def score_submission(folder: Path, gold_docs: list[dict], reports: Path, hidden:
         outcome.failures.append(f"invalid: line {problem.line}: {problem.message}")
     if len(predictions.problems) > 10:
         outcome.failures.append(f"invalid: and {len(predictions.problems) - 10} more problems (see the report)")
-    evaluation = evaluate(gold_docs, predictions.by_id, 0, 0, predictions.problems)
+    if untrained:
+        scored = score_all_and_test(all_docs, predictions, {d["id"] for d in gold_docs})
+        evaluation, test_report = scored["all"], scored["test"].report
+        evaluation.report["test_split"] = test_report
+        outcome.notes.append(f"untrained: gated on all {len(all_docs)} documents; test split "
+                             f"ner.strict.micro.f1 = {metric_value(test_report, 'ner.strict.micro.f1'):.4f}")
+    else:
+        evaluation = evaluate(gold_docs, predictions.by_id, 0, 0, predictions.problems)
     if record is not None:
         evaluation.report["run"] = record
     write_report(evaluation.report, out, evaluation.errors, evaluation.confusion)
@@ -205,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         gold_docs = load_documents(args.gold) if args.gold else load_gold(args.split, None)
+        all_docs = None if args.gold else load_gold("all", None)
         folders = sorted(p for p in args.submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
         folders = [f for f in folders if not args.only or f.name in args.only]
         outcomes = []
@@ -214,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                 if not NAME.match(folder.name) or folder.name in RESERVED_NAMES:
                     raise GaikoError("a submission's name must be letters, digits, '.', '_' or '-' (not "
                                      f"{', '.join(RESERVED_NAMES)}), got {brief(printable(folder.name))}")
-                outcome = score_submission(folder, gold_docs, args.reports, [args.gold] if args.gold else [])
+                outcome = score_submission(folder, gold_docs, args.reports, [args.gold] if args.gold else [],
+                                           all_docs)
                 check_expected(outcome, folder, args.update)
             except GaikoError as e:  # this submission fails; the others are still scored
                 outcome = outcome or Outcome(printable(folder.name), "error", "error")
