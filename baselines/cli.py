@@ -12,12 +12,12 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     from gaiko.baselines.registry import parse_names
 
     result = run_leaderboard(parse_names(args.systems), args.bootstrap, args.seed, progress=not args.quiet)
-    chart = write_outputs(result, args.out)
+    chart = write_outputs(result, args.out, args.throughput_out)
     if args.json:
         print(rows_json(result))
     else:
         print(format_table(result["rows"]), end="")
-        print(f"wrote {args.out} and {chart}", file=sys.stderr)
+        print(f"wrote {args.out}, {chart} and {args.throughput_out}", file=sys.stderr)
     return 0
 
 
@@ -43,6 +43,9 @@ def register(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     p.add_argument("--out", type=Path, default=ROOT / "eval" / "leaderboard.md",
                    help="markdown output; the chart goes beside it as .png (default eval/leaderboard.md)")
+    p.add_argument("--throughput-out", type=Path, default=ROOT / "reports" / "leaderboard-throughput.md",
+                   help="throughput table, which changes from run to run (default reports/leaderboard-throughput.md, "
+                   "not tracked)")
     p.add_argument("--json", action="store_true", help="print the rows as JSON instead of the table")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_leaderboard)

@@ -20,7 +20,7 @@ ROW_KEYS = {"system", "ner_strict_f1", "ner_strict_ci", "ner_partial_f1", "trigg
 def test_leaderboard_json_shape_and_files(tmp_path, capsys):
     out = tmp_path / "board.md"
     assert main(["leaderboard", "--systems", "rules", "--bootstrap", "20", "--json", "--quiet",
-                 "--out", str(out)]) == 0
+                 "--out", str(out), "--throughput-out", str(tmp_path / "speed.md")]) == 0
     (row,) = json.loads(capsys.readouterr().out)
     assert ROW_KEYS <= set(row) and row["system"] == "rules" and row["training"] == "none"
     assert 0 <= row["ner_strict_f1"] <= 1 and len(row["ner_strict_ci"]) == 2 and row["chars_per_second"] > 0
@@ -28,7 +28,8 @@ def test_leaderboard_json_shape_and_files(tmp_path, capsys):
     board = out.read_text(encoding="utf-8")
     assert "| rules |" in board and "challenge NER strict F1" in board and "11 short news-style texts" in board
     assert out.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["board.md", "board.png"]  # nothing half-written
+    assert "chars/s" not in board and "chars/s" in (tmp_path / "speed.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["board.md", "board.png", "speed.md"]  # nothing half-written
 
 
 def test_leaderboard_rejects_an_unknown_system(tmp_path, capsys):
