@@ -43,6 +43,11 @@ def gaiko(*argv: str, cwd: Path | None = None, env: dict | None = None, timeout:
                           env=env, timeout=timeout)
 
 
+def run_gate(submissions: Path, reports: Path, *extra: str, env: dict | None = None):
+    return subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
+                           "--reports", str(reports), *extra], capture_output=True, text=True, env=env, timeout=300)
+
+
 def tagged_json(stderr_lines: list[str], tag: str):
     line = next(line for line in reversed(stderr_lines) if line.startswith(tag + " "))
     return json.loads(line.removeprefix(tag + " "))
@@ -156,8 +161,7 @@ def test_a_submission_carrying_the_test_gold_is_contaminated(test_gold, tmp_path
         "".join(dumps_line(p) + "\n" for p in perfect), encoding="utf-8")
     (submissions / "predictor" / "expected.json").write_text('{"scores": {"ner.strict.micro.f1": 0.0}}')
     reports = tmp_path / "reports"
-    proc = subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
-                           "--reports", str(reports)], capture_output=True, text=True, timeout=300)
+    proc = run_gate(submissions, reports)
     assert proc.returncode == 1
     summary = {o["name"]: o for o in json.loads((reports / "summary.json").read_text())}
     assert summary["copycat"]["status"] == summary["predictor"]["status"] == "contaminated"
@@ -181,8 +185,7 @@ def test_no_harness_variable_reaches_the_sandbox_or_any_output(tmp_path):
     out, reports = tmp_path / "out", tmp_path / "reports"
     run = gaiko("run", "--cmd", "python3 dump_environ.py", "--workdir", str(submissions / "spy"), "--split", "test",
                 "--out", str(out), "--json", *FAST, env=env)
-    gate = subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
-                           "--reports", str(reports)], capture_output=True, text=True, env=env, timeout=300)
+    gate = run_gate(submissions, reports, env=env)
     assert run.returncode == 0 and gate.returncode == 0, (run.stderr, gate.stdout)
     dump = tagged_json(json.loads(run.stdout)["run"]["stderr_tail"], "ENVIRON")
     environ_read = [k for k, v in dump.items() if k.endswith("/environ") and not v.startswith("error")]
@@ -272,8 +275,7 @@ def test_every_extractor_toml_limit_is_validated(line, key, tmp_path):
     (submissions / "bad").mkdir()
     (submissions / "bad" / "extractor.toml").write_text(f'command = "python3 -c pass"\n{line}\n')
     reports = tmp_path / "reports"
-    proc = subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
-                           "--reports", str(reports)], capture_output=True, text=True, timeout=300)
+    proc = run_gate(submissions, reports)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     summary = {o["name"]: o for o in json.loads((reports / "summary.json").read_text())}
     assert summary["good"]["failures"] == [] and summary["good"]["scores"]
@@ -305,8 +307,7 @@ def test_a_bad_expected_json_fails_its_submission_only(expected, problem, tmp_pa
         "".join(dumps_line({"id": i, "entities": [], "events": []}) + "\n" for i in TEST_IDS))
     (submissions / "empty" / "expected.json").write_text(expected)
     reports = tmp_path / "reports"
-    proc = subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
-                           "--reports", str(reports)], capture_output=True, text=True, timeout=300)
+    proc = run_gate(submissions, reports)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     summary = {o["name"]: o for o in json.loads((reports / "summary.json").read_text())}
     assert summary["good"]["failures"] == []
@@ -337,8 +338,7 @@ def test_a_predictions_symlink_to_dev_zero_fails_its_submission(tmp_path):
     (submissions / "zero").mkdir(parents=True)
     (submissions / "zero" / "predictions.jsonl").symlink_to("/dev/zero")
     reports = tmp_path / "reports"
-    proc = subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
-                           "--reports", str(reports)], capture_output=True, text=True, timeout=60)
+    proc = run_gate(submissions, reports)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     [zero] = json.loads((reports / "summary.json").read_text())
     assert zero["failures"][0].startswith("error: ") and "not a regular file" in zero["failures"][0]
@@ -514,8 +514,7 @@ def test_hostile_names_depths_and_commands_give_one_line_not_a_traceback(tmp_pat
         (submissions / name).mkdir()
         shutil.copy(PROJECT_ROOT / "submissions" / "lexicon-predictions" / "predictions.jsonl", submissions / name)
     reports = tmp_path / "reports"
-    gate = subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
-                           "--reports", str(reports)], capture_output=True, text=True, timeout=300)
+    gate = run_gate(submissions, reports)
     assert gate.returncode == 1 and "Traceback" not in gate.stderr, gate.stderr
     summary = {o["name"]: o for o in json.loads((reports / "summary.json").read_text())}
     assert all(len(o["failures"]) == 1 and o["failures"][0].startswith("error: ") for o in summary.values())
@@ -525,8 +524,7 @@ def test_hostile_names_depths_and_commands_give_one_line_not_a_traceback(tmp_pat
     assert len(table.strip().split("\n")) == 2 + len(summary)  # no forged rows
     assert not [line for line in table.split("\n") if line.endswith("| pass |")]  # every one of them failed
     shutil.rmtree(odd / "d")
-    gate = subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
-                           "--reports", str(reports), "--only", "odd"], capture_output=True, text=True, timeout=300)
+    gate = run_gate(submissions, reports, "--only", "odd")
     assert gate.returncode == 0, gate.stdout
     run = json.loads((reports / "odd" / "run.json").read_text())
     skipped = {s["path"] for s in run["skipped"]}
@@ -577,8 +575,7 @@ def test_a_decompression_bomb_is_refused_in_one_line_and_the_others_are_scored(t
     (bomb / "extractor.toml").write_text('command = "python3 -c pass"\n')
     shutil.copytree(PROJECT_ROOT / "submissions" / "lexicon-predictions", submissions / "good")
     reports = tmp_path / "reports"
-    gate = subprocess.run([sys.executable, str(GATE), "--split", "test", "--submissions", str(submissions),
-                           "--reports", str(reports)], capture_output=True, text=True, timeout=300)
+    gate = run_gate(submissions, reports)
     assert gate.returncode == 1 and "Traceback" not in gate.stderr
     summary = {o["name"]: o for o in json.loads((reports / "summary.json").read_text())}
     assert summary["good"]["failures"] == []
