@@ -148,6 +148,16 @@ class Editor:
             raise AssertionError(f"the editor holds {held} relations, expected {expected}") from None
 
 
+def logged_in_editor(page, url: str, project_id: int, shots: Path) -> Editor:
+    """The editor of a project, logged in as the session's user; screenshots of each step go to `shots`."""
+    shots.mkdir()
+    page.set_default_timeout(20_000)
+    ui = Editor(page, url, project_id, shots)
+    with ui.step("log in"):
+        ui.login(os.environ["LABEL_STUDIO_USERNAME"], os.environ["LABEL_STUDIO_PASSWORD"])
+    return ui
+
+
 def lone_trigger(doc: dict) -> dict:
     """An event whose trigger overlaps no mention, so a click on it selects the trigger."""
     return next(e for e in doc["events"]
@@ -173,14 +183,9 @@ def test_annotators_in_the_real_ui_lose_nothing(label_studio, browser, tmp_path,
     project_id = studio.find_project(client, PROJECT)
     tasks = studio.tasks_by_doc_id(client, project_id)
 
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_default_timeout(20_000)
-    ui = Editor(page, server.url, project_id, shots)
+    ui = logged_in_editor(page, server.url, project_id, tmp_path / "screenshots")
     try:
-        with ui.step("log in"):
-            ui.login(os.environ["LABEL_STUDIO_USERNAME"], os.environ["LABEL_STUDIO_PASSWORD"])
 
         text = FRESH["text"]
         kim, talks = (text.index("金正恩"), text.index("金正恩") + 3), (text.index("会談"), text.index("会談") + 2)
@@ -280,14 +285,9 @@ def test_what_the_editor_lets_through_is_refused_at_pull(label_studio, browser, 
     tasks = studio.tasks_by_doc_id(client, project_id)
     kim, lavrov = FRESH["text"].index("金正恩"), PRE["text"].index("ラブロフ")
 
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_default_timeout(20_000)
-    ui = Editor(page, server.url, project_id, shots)
+    ui = logged_in_editor(page, server.url, project_id, tmp_path / "screenshots")
     try:
-        with ui.step("log in"):
-            ui.login(os.environ["LABEL_STUDIO_USERNAME"], os.environ["LABEL_STUDIO_PASSWORD"])
         with ui.step("a realis key on a selected mention"):
             ui.open(tasks["ui_fresh"].id, "Submit current annotation")
             ui.label("PERSON", kim, kim + 3)
