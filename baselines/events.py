@@ -15,7 +15,7 @@ from collections import Counter
 
 from gaiko.baselines.common import Span, char_class, require_annotations
 from gaiko.baselines.linker import Linker
-from gaiko.baselines.rules import TRIGGER_REGEX, TRIGGER_TYPE, alternation
+from gaiko.baselines.lexicon import TRIGGER_REGEX, TRIGGER_TYPE, alternation
 
 NO_EVENT = "NONE"
 CLASSIFIER_PARAMS = {"C": 2.0, "class_weight": "balanced"}

@@ -13,7 +13,7 @@ from collections import Counter
 
 from gaiko.baselines.common import entity_records, gold_spans, require_annotations
 from gaiko.baselines.events import build_events, candidates
-from gaiko.baselines.rules import alternation
+from gaiko.baselines.lexicon import alternation
 
 MIN_ANNOTATED_SHARE = 0.5  # of a surface's occurrences in the training text
 
