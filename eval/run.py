@@ -29,7 +29,7 @@ from gaiko.paths import PROJECT_ROOT
 # Folders of the project that hold gold annotations (or their history) and are never shown.
 GOLD_FOLDERS = ("annotation", "dataset", ".git", "reports")
 # Packages whose Python files are copied to the sandbox's /code (and hidden where they are installed).
-CODE_PACKAGES = ("gaiko", "gaiko.annotation", "gaiko.eval", "gaiko.baselines")
+CODE_PACKAGES = ("gaiko", "gaiko.cli", "gaiko.annotation", "gaiko.eval", "gaiko.baselines")
 STDERR_LINES = 20
 MAX_LISTED_PROBLEMS = 1000
 

@@ -32,7 +32,8 @@ RESAMPLES, SEED = whole_number(0, MAX_RESAMPLES), whole_number(0, MAX_SEED)
 
 
 def add_gold_options(p: argparse.ArgumentParser, split_help: str = "dataset split to score against",
-                     gold_help: str = "gold JSONL in the documents shape", default: str = DEFAULT_SPLIT):
+                     gold_help: str = "gold JSONL in the documents shape", default: str = DEFAULT_SPLIT
+                     ) -> argparse._MutuallyExclusiveGroup:
     """--gold FILE | --split S (mutually exclusive); returns the group, for a verb that offers another source."""
     gold = p.add_mutually_exclusive_group()
     gold.add_argument("--gold", type=Path, metavar="FILE", help=gold_help)
