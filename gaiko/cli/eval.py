@@ -12,7 +12,7 @@ from gaiko.annotation.check import check
 from gaiko.cli.options import ExitCode, add_bootstrap_options, add_gold_options
 from gaiko.eval.align import LAYERS, POLICIES, align, read_answers, strings_schema
 from gaiko.eval.defaults import COMPARE_RESAMPLES, SCORE_RESAMPLES
-from gaiko.eval.gold import load_gold
+from gaiko.eval.gold import iter_gold, load_gold
 from gaiko.eval.predictions import PredictionIndex, load_predictions, rejection_counts
 from gaiko.eval.report import format_comparison, format_table, metric_value, write_report
 from gaiko.eval.run import command_argv, run_extractor, score_outcome, write_run_outputs
@@ -146,12 +146,12 @@ def _warn(verb: str, warning: str | None) -> None:
 
 
 def validate_command(args: argparse.Namespace) -> ExitCode:
-    from gaiko.eval.stream import gold_stream, paused_gc, prediction_paths  # loads numpy
+    from gaiko.eval.stream import paused_gc, prediction_paths  # loads numpy
 
     paths = prediction_paths(args.pred)
     with paused_gc():
         index = PredictionIndex.from_files(paths)
-        for doc in gold_stream(args.gold, args.split):
+        for doc in iter_gold(args.split, args.gold):
             index.take(doc)
         problems = index.finish()
     for problem in problems:
@@ -163,7 +163,7 @@ def validate_command(args: argparse.Namespace) -> ExitCode:
 
 def score_command(args: argparse.Namespace) -> ExitCode:
     from gaiko.eval.metrics import evaluate, score  # loads numpy
-    from gaiko.eval.stream import count_stream, gold_stream, paused_gc, prediction_paths
+    from gaiko.eval.stream import count_stream, paused_gc, prediction_paths
 
     paths = prediction_paths(args.pred)
     if args.out:  # the error listing, plots and page need every document: scored in memory
@@ -174,7 +174,7 @@ def score_command(args: argparse.Namespace) -> ExitCode:
         report = evaluation.report
     else:  # only counts: gold read as a stream, no error listing
         with paused_gc():
-            counts, problems = count_stream(gold_stream(args.gold, args.split), PredictionIndex.from_files(paths),
+            counts, problems = count_stream(iter_gold(args.split, args.gold), PredictionIndex.from_files(paths),
                                             args.resample_unit)
         _refuse(problems, paths, args.drop_invalid)
         report = score(counts, args.bootstrap, args.seed, problems)
