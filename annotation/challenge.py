@@ -14,10 +14,9 @@ import json
 from pathlib import Path
 
 from gaiko.annotation.sheets import resolve_sheet
-from gaiko.corpus import ROOT
 from gaiko.io import GaikoError, read_text
+from gaiko.paths import CHALLENGE_DIR, PROJECT_ROOT
 
-CHALLENGE_DIR = ROOT / "annotation" / "challenge"
 CHALLENGE_GOLD = CHALLENGE_DIR / "challenge.jsonl"
 
 
@@ -33,7 +32,7 @@ def challenge_documents(folder: Path = CHALLENGE_DIR) -> dict[str, dict]:
         documents[path.stem] = {
             "id": path.stem, "title": text.split("\n", 1)[0], "publisher": f"written for gaiko ({meta['style']})",
             "url": None, "date": meta["date"], "date_note": "the date of the reported events; not a real article",
-            "language": "ja", "source_file": path.relative_to(ROOT).as_posix(), "text": text,
+            "language": "ja", "source_file": path.relative_to(PROJECT_ROOT).as_posix(), "text": text,
         }
     return documents
 
@@ -64,5 +63,5 @@ def load_challenge(path: Path = CHALLENGE_GOLD) -> list[dict]:
 
 if __name__ == "__main__":  # python -m gaiko.annotation.challenge: rewrite challenge.jsonl from the sheets
     written = write_challenge()
-    print(f"wrote {CHALLENGE_GOLD.relative_to(ROOT)}: {len(written)} documents, "
+    print(f"wrote {CHALLENGE_GOLD.relative_to(PROJECT_ROOT)}: {len(written)} documents, "
           f"{sum(len(d['entities']) for d in written)} mentions, {sum(len(d['events']) for d in written)} events")

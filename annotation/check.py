@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gaiko import schema
-from gaiko.corpus import ROOT
 from gaiko.documents import validate_document
 from gaiko.io import GaikoError, read_text
+from gaiko.paths import CHECK_ALLOWED_FILE, ENTITIES_FILE
 
-ALLOWED_FILE = ROOT / "annotation" / "check_allowed.tsv"
-INVENTORY_FILE = ROOT / "annotation" / "entities.tsv"
+ALLOWED_FILE = CHECK_ALLOWED_FILE
+INVENTORY_FILE = ENTITIES_FILE
 # One-character surfaces (露, 朝, 米) occur inside countless words; the unannotated-occurrence check
 # would only produce noise for them.
 MIN_SURFACE_FOR_OCCURRENCES = 2

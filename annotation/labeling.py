@@ -7,17 +7,17 @@ per-region REALIS_CONTROL and ENTITY_ID_CONTROL results share the id of their re
 
 from __future__ import annotations
 
-from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from gaiko import schema
+from gaiko.paths import LABELING_CONFIG
 
 TEXT_NAME = "text"
 ENTITY_CONTROL = "entity"
 TRIGGER_CONTROL = "trigger"
 REALIS_CONTROL = "realis"
 ENTITY_ID_CONTROL = "entity_id"
-CONFIG_PATH = Path(__file__).with_name("labeling_config.xml")
+CONFIG_PATH = LABELING_CONFIG
 DEFAULT_PROJECT = "gaiko"
 STICKY_STYLE = ("position: sticky; bottom: 0; z-index: 10; background: #fff; border-top: 2px solid #888; "
                 "padding: 4px 8px")

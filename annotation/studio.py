@@ -120,13 +120,12 @@ def load_predictions(path: str | Path, documents: list[dict]) -> dict[str, dict]
     return _checked(read_checked(path, documents), path)
 
 
-def system_predictions(system_name: str, documents: list[dict]) -> dict[str, dict]:
-    """A registered extractor's predictions for `documents`, checked like a predictions file."""
-    from gaiko.baselines.predict import system_predictions as predict
+def checked_predictions(predictions: list[dict], documents: list[dict], source: str) -> dict[str, dict]:
+    """Predictions made by the caller (an extractor run on `documents`) by document id, checked like a
+    predictions file; `source` names them in an error."""
     from gaiko.eval.predictions import clean_records
 
-    records = list(enumerate(predict(system_name, documents), start=1))
-    return _checked(clean_records(records, documents), f"predictions of {system_name}")
+    return _checked(clean_records(list(enumerate(predictions, start=1)), documents), source)
 
 
 def _checked(predictions, source: str | Path) -> dict[str, dict]:

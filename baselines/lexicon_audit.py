@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from gaiko.io import read_text
+from gaiko.paths import LEXICON_AUDIT_FILE
 
-AUDIT_FILE = Path(__file__).with_name("lexicon_audit.tsv")
+AUDIT_FILE = LEXICON_AUDIT_FILE
 HEADER = "lexicon\tentry\theld_out_occurrences\tjustification"
 
 

@@ -25,9 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from gaiko.paths import PROJECT_ROOT, SUBMISSIONS_DIR
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(PROJECT_ROOT / "tests"))
 
 from conftest import CHROMIUM_ARGS  # noqa: E402
 from timing import Table, ratio, seconds  # noqa: E402
@@ -35,7 +36,7 @@ from timing import Table, ratio, seconds  # noqa: E402
 from gaiko.build import load_split  # noqa: E402
 from gaiko.cli import main  # noqa: E402
 
-LEXICON = ROOT / "submissions" / "lexicon-predictions" / "predictions.jsonl"
+LEXICON = SUBMISSIONS_DIR / "lexicon-predictions" / "predictions.jsonl"
 TARGET = 1.0  # seconds: the test split's page loads in under a second
 MEASURE = """async () => {
   const nav = performance.getEntriesByType('navigation')[0];

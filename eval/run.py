@@ -1,4 +1,4 @@
-"""`gaiko run`: run a third-party extractor in the sandbox on held-out documents, then score it.
+"""Running a third-party extractor in the sandbox on held-out documents, then scoring it (`gaiko run`).
 
 The extractor gets the documents without annotations as JSONL on stdin and writes predictions
 JSONL on stdout. Whatever it does, the harness ends with a run record whose `status` says what
@@ -9,29 +9,27 @@ part when `invalid_output` (every problem listed with its line, rejected items c
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import os
 import shlex
-import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import gaiko
-from gaiko.documents import load_documents, strip_annotations
+from gaiko.documents import strip_annotations
 from gaiko.eval.contamination import ScanBudget, scan_bytes
+from gaiko.eval.gold import load_gold  # noqa: F401 (the gold of a run, for the callers of this module)
 from gaiko.eval.predictions import Predictions, load_predictions
-from gaiko.eval.sandbox import (LIMIT_SPECS, RUN_PREFIX, Limits, copy_code, copy_submission,
+from gaiko.eval.sandbox import (RUN_PREFIX, Limits, copy_code, copy_submission,
                                 remove_stale_copies, run_sandboxed, signals_as_exit)
 from gaiko.io import GaikoError, atomic_path, dumps_line, printable
+from gaiko.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(gaiko.__file__).resolve().parents[1]
 # Folders of the project that hold gold annotations (or their history) and are never shown.
 GOLD_FOLDERS = ("annotation", "dataset", ".git", "reports")
 # Packages whose Python files are copied to the sandbox's /code (and hidden where they are installed).
-CODE_PACKAGES = ("gaiko", "gaiko.annotation", "gaiko.eval", "gaiko.baselines")
+CODE_PACKAGES = ("gaiko", "gaiko.cli", "gaiko.annotation", "gaiko.eval", "gaiko.baselines")
 STDERR_LINES = 20
 MAX_LISTED_PROBLEMS = 1000
 
@@ -167,16 +165,6 @@ def score_outcome(outcome: RunOutcome, gold_docs: list[dict], bootstrap: int = 0
     return evaluation
 
 
-def load_gold(split: str, gold: Path | None) -> list[dict]:
-    if gold is not None:
-        return load_documents(gold)
-    from gaiko.build import load_split
-
-    return load_split(split)
-
-
-# ---------------------------------------------------------------- CLI
-
 def command_argv(command: str | list, where: str) -> list[str]:
     """A command line as arguments: a string split like a shell, or a list of strings; `where` names it."""
     try:
@@ -188,33 +176,6 @@ def command_argv(command: str | list, where: str) -> list[str]:
     if any("\0" in a for a in argv):
         raise GaikoError(f"{where} holds a NUL character")
     return argv
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    limits = Limits(**{spec.field: spec.parse(getattr(args, spec.field)) for spec in LIMIT_SPECS})
-    gold_docs = load_gold(args.split, args.gold)
-    hidden = [args.gold, args.out, args.pred_out, *args.hide]
-    argv = ([sys.executable, "-m", "gaiko.eval.extractor", args.extractor] if args.extractor
-            else command_argv(args.cmd, "--cmd"))
-    outcome = run_extractor(argv, gold_docs, workdir=args.workdir,
-                            limits=limits, hidden=hidden)
-    evaluation = score_outcome(outcome, gold_docs, args.bootstrap, args.seed) if outcome.scorable else None
-    report = evaluation.report if evaluation else {"run": outcome.record}
-    if args.pred_out and outcome.scorable:
-        with atomic_path(args.pred_out) as tmp:
-            tmp.write_bytes(outcome.stdout)
-    if args.out:
-        write_run_outputs(evaluation, outcome.record, args.out, gold_docs, outcome.predictions)
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-    elif evaluation:
-        from gaiko.eval.report import format_table
-
-        print(f"run: {outcome.record['message']}\n{format_table(report)}")
-    if not outcome.ok:
-        print(f"gaiko run: {outcome.record['status']}: {outcome.record['message']}", file=sys.stderr)
-        return 1
-    return 0
 
 
 def write_run_outputs(evaluation, record: dict, out: Path, gold_docs: list[dict] = (),
@@ -234,34 +195,3 @@ def write_run_outputs(evaluation, record: dict, out: Path, gold_docs: list[dict]
     with atomic_path(out) as tmp:
         tmp.mkdir()
         (tmp / "run.json").write_text(run_json["run.json"], encoding="utf-8")
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "run", help="run an extractor sandboxed on held-out documents and score its predictions",
-        description="Run an extractor under bubblewrap (no network, read-only file system, gold "
-        "folders hidden, private /tmp, time/memory/process/output limits); it reads documents "
-        "without annotations as JSONL on stdin and writes predictions JSONL on stdout.")
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--cmd", help='command line of the extractor, e.g. "python3 extract.py"')
-    what.add_argument("--extractor", metavar="MODULE:OBJECT",
-                      help="a Python object with extract(documents) -> predictions (also sandboxed)")
-    gold = p.add_mutually_exclusive_group()
-    gold.add_argument("--split", default="test", help="dataset split to run on (default: test)")
-    gold.add_argument("--gold", type=Path, help="gold JSONL file in the documents shape")
-    p.add_argument("--workdir", type=Path, default=Path("."),
-                   help="the submission folder: a private read-only copy of it (without gold, sockets or "
-                   "version-control history) is the extractor's working folder /submission (default: current folder)")
-    for spec in LIMIT_SPECS:
-        p.add_argument(spec.flag, dest=spec.field, default=str(getattr(Limits, spec.field)), metavar="N",
-                       help=f"limit in {spec.unit} (default {getattr(Limits, spec.field):g}, at most {spec.maximum:g})")
-    p.add_argument("--hide", type=Path, action="append", default=[],
-                   help="another path the extractor must not see (repeatable)")
-    from gaiko.eval.cli import RESAMPLES, SEED
-
-    p.add_argument("--bootstrap", type=RESAMPLES, default=0, help="bootstrap resamples for confidence intervals")
-    p.add_argument("--seed", type=SEED, default=0)
-    p.add_argument("--out", type=Path, help="write run.json and the score report to this folder")
-    p.add_argument("--pred-out", type=Path, help="write the extractor's predictions to this JSONL file")
-    p.add_argument("--json", action="store_true", help="print the report (with the run record) as JSON")
-    p.set_defaults(handler=cmd_run)

@@ -18,12 +18,11 @@ from pathlib import Path
 
 from gaiko import schema
 from gaiko.bio import spans_to_bio
-from gaiko.corpus import ROOT, SPLITS, Manifest, clean_documents, load_manifest
+from gaiko.corpus import SPLITS, Manifest, clean_documents, load_manifest
 from gaiko.documents import validate_document
 from gaiko.io import GaikoError, atomic_path, json_problem, loads, read_text
+from gaiko.paths import DATASET_DIR, EXPORTS_DIR
 
-DATASET_DIR = ROOT / "dataset"
-EXPORTS_DIR = ROOT / "annotation" / "exports"
 CONFIGS = ("documents", "ner", "events")
 VERSIONS_FILE = "versions.json"  # the release history inside the dataset folder; the card's changelog
 

@@ -8,10 +8,7 @@ from pathlib import Path
 import yaml
 
 from gaiko import schema
-from gaiko.corpus import ROOT
-
-AGREEMENT_FILE = ROOT / "annotation" / "agreement.json"
-CARD_NOTES = ROOT / "annotation" / "CARD.md"  # the hand-written prose sections, kept with the annotation
+from gaiko.paths import AGREEMENT_FILE, CARD_NOTES, GUIDELINES_FILE
 
 
 def _table(header: list[str], rows: list[list]) -> str:
@@ -320,4 +317,4 @@ def render_generated_blocks(text: str) -> str:
 
 
 def guidelines_path() -> Path:
-    return ROOT / "annotation" / "GUIDELINES.md"
+    return GUIDELINES_FILE

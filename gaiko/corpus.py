@@ -23,11 +23,9 @@ from urllib.parse import urlparse
 
 from gaiko.cleaning import CleanResult, clean
 from gaiko.io import GaikoError, atomic_path, brief, read_bytes, read_text, write_text_atomic
+from gaiko.paths import MANIFEST_FILE, PROJECT_ROOT, RAW_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
-MANIFEST_FILE = ROOT / "annotation" / "corpus.toml"
 MANIFEST_ENV = "GAIKO_MANIFEST"  # another corpus (a copy to try things on) without touching this one
-RAW_DIR = ROOT / "annotation" / "raw"
 MAX_RAW_BYTES = 20 * 1024 * 1024  # a news page is tens of kB; anything this large is not an article
 
 SPLITS = ("train", "validation", "test")
@@ -203,7 +201,7 @@ def ingest(path: str | Path, metadata: dict | None = None, doc_id: str | None = 
 
 def _display_path(path: Path) -> str:
     try:
-        return path.resolve().relative_to(ROOT).as_posix()
+        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
     except ValueError:
         return path.name
 

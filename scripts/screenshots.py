@@ -20,14 +20,15 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from gaiko.paths import PROJECT_ROOT, SUBMISSIONS_DIR
+
+sys.path.insert(0, str(PROJECT_ROOT / "tests"))
 
 from conftest import CHROMIUM_ARGS  # noqa: E402  (the flags that keep chromium off the network)
 
 from gaiko.cli import main  # noqa: E402
 
-LEXICON = ROOT / "submissions" / "lexicon-predictions" / "predictions.jsonl"
+LEXICON = SUBMISSIONS_DIR / "lexicon-predictions" / "predictions.jsonl"
 VIEWPORT = {"width": 1200, "height": 640}
 
 
@@ -50,7 +51,7 @@ def render(work: Path) -> dict[str, Path]:
 
 
 def main_() -> None:
-    out = ROOT / "docs"
+    out = PROJECT_ROOT / "docs"
     out.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         pages = render(Path(tmp))

@@ -12,7 +12,7 @@ import pytest
 
 from gaiko.build import load_split
 from gaiko.cli import main
-from gaiko.corpus import ROOT
+from gaiko.paths import SUBMISSIONS_DIR
 from test_eval_metrics import make_doc
 
 pytestmark = pytest.mark.browser
@@ -252,7 +252,7 @@ def test_score_page_filters_change_what_is_shown(browser, files, tmp_path):
 
 def test_score_page_of_the_lexicon_submission_on_the_test_split(browser, tmp_path):
     out = score_to(tmp_path / "lexicon", ["--split", "test"],
-                   ROOT / "submissions" / "lexicon-predictions" / "predictions.jsonl")
+                   SUBMISSIONS_DIR / "lexicon-predictions" / "predictions.jsonl")
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     errors = read_errors(out / "errors.tsv")
     page = Opened(browser, out / "report.html")

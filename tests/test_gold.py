@@ -72,10 +72,11 @@ def test_adjudicated_sheets_are_exactly_the_exported_gold(gold):
     """The typed sheets under annotation/sheets/gold/ resolve to the Label Studio export's gold, span for
     span and argument for argument: the export (the source of truth) and its provenance agree."""
     from gaiko.annotation.sheets import resolve_sheet
-    from gaiko.corpus import ROOT, clean_documents
+    from gaiko.corpus import clean_documents
+    from gaiko.paths import SHEETS_DIR
 
     clean = {d["id"]: d for d in clean_documents()}
-    sheets = sorted((ROOT / "annotation" / "sheets" / "gold").glob("*.txt"))
+    sheets = sorted((SHEETS_DIR / "gold").glob("*.txt"))
     assert len(sheets) == len(gold)
     for doc, path in zip(gold, sheets):
         resolved = resolve_sheet(path, clean)

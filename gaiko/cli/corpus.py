@@ -1,15 +1,24 @@
-"""Verbs of the corpus side of the data flow: add, status, ingest, sheet, build, diff, stats."""
+"""Verbs of the corpus side of the data flow: add, status, diff, ingest, sheet, build, stats, check, docs."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
-from gaiko import schema
-from gaiko.io import GaikoError, dumps_line, write_jsonl_atomic
+from gaiko.annotation.check import check
+from gaiko.annotation.sheets import resolve_sheet, sheet_warnings
+from gaiko.build import build, gold_documents
+from gaiko.card import guidelines_path, render_generated_blocks
+from gaiko.cli.options import ExitCode
+from gaiko.corpus import (SPLIT_POLICY, SPLITS, STATUSES, add_document, clean_documents, ingest, load_manifest,
+                          manifest_path, set_status)
+from gaiko.diff import diff, format_diff, load_side
+from gaiko.io import GaikoError, dumps_line, read_text, write_jsonl_atomic, write_text_atomic
+from gaiko.paths import DATASET_DIR, EXPORTS_DIR
 
 
 def report_cleaning(raw: Path, doc: dict, result, verbose: bool) -> None:
@@ -23,21 +32,17 @@ def report_cleaning(raw: Path, doc: dict, result, verbose: bool) -> None:
             print(f"  {removal.describe()}", file=sys.stderr)
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from gaiko.corpus import ingest
-
+def ingest_command(args: argparse.Namespace) -> ExitCode:
     doc, result = ingest(args.raw)
     report_cleaning(args.raw, doc, result, args.verbose)
     if args.out:
         write_jsonl_atomic(args.out, [doc])
     else:
         print(dumps_line(doc) if args.json else doc["text"])
-    return 0
+    return ExitCode.OK
 
 
-def cmd_add(args: argparse.Namespace) -> int:
-    from gaiko.corpus import SPLIT_POLICY, add_document, manifest_path
-
+def add_command(args: argparse.Namespace) -> ExitCode:
     added = add_document(args.raw, args.id, args.url, args.publisher, args.date, args.split)
     report_cleaning(args.raw, added.document, added.result, args.verbose)
     e = added.entry
@@ -46,39 +51,32 @@ def cmd_add(args: argparse.Namespace) -> int:
           f"raw file {e.raw}, {len(added.document['text'])} characters, title {added.document['title']!r}")
     if added.split_by_policy:
         print(f"split policy: {SPLIT_POLICY}", file=sys.stderr)
-    return 0
+    return ExitCode.OK
 
 
-def cmd_status(args: argparse.Namespace) -> int:
-    from gaiko.corpus import load_manifest, set_status
-
+def status_command(args: argparse.Namespace) -> ExitCode:
     if args.id:
         if not args.status:
             raise GaikoError("give the new status after the document id")
         old, new = set_status(args.id, args.status)
         print(f"{args.id}: {old} → {new}")
-        return 0
+        return ExitCode.OK
     for e in load_manifest().entries:
         print(f"{e.id}\t{e.split}\t{e.status}\t{e.raw}")
-    return 0
+    return ExitCode.OK
 
 
-def cmd_diff(args: argparse.Namespace) -> int:
-    from gaiko.diff import diff, format_diff, load_side
-
+def diff_command(args: argparse.Namespace) -> ExitCode:
     result = diff(load_side(args.old), load_side(args.new))
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
         for line in format_diff(result) or ["no differences"]:
             print(line)
-    return 0
+    return ExitCode.OK
 
 
-def cmd_sheet(args: argparse.Namespace) -> int:
-    from gaiko.annotation.sheets import resolve_sheet, sheet_warnings
-    from gaiko.corpus import clean_documents
-
+def sheet_command(args: argparse.Namespace) -> ExitCode:
     documents = {d["id"]: d for d in clean_documents()}
     resolved = []
     for path in args.sheets:
@@ -93,12 +91,10 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         resolved.append(doc)
     if args.out:
         write_jsonl_atomic(args.out, sorted(resolved, key=lambda d: d["id"]))
-    return 0
+    return ExitCode.OK
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from gaiko.build import build
-
+def build_command(args: argparse.Namespace) -> ExitCode:
     built = build(args.out, args.exports, args.previous)
     print(f"built {args.out} version {built['version']}: " + "; ".join(
         f"{split} {n['documents']} documents, {n['mentions']} mentions, {n['events']} events, "
@@ -109,16 +105,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     for doc_id in built["ready"]:
         print(f"{doc_id} has an annotation in {args.exports} but is not released: `gaiko status {doc_id} annotated` "
               "(or adjudicated) puts it in the next build", file=sys.stderr)
-    return 0
+    return ExitCode.OK
 
 
-def cmd_stats(args: argparse.Namespace) -> int:
+def stats_command(args: argparse.Namespace) -> ExitCode:
     """Load every config with `datasets.load_dataset`, as a model builder would, and summarise it.
 
     Loaded into a fresh cache folder: `datasets` serves a rebuilt local folder from the cache of an earlier
     load of the same folder (replacing its Parquet files invalidates neither the data nor its split sizes)."""
-    import tempfile
-
     import datasets
 
     with tempfile.TemporaryDirectory(prefix="gaiko-stats-") as cache:
@@ -130,29 +124,23 @@ def cmd_stats(args: argparse.Namespace) -> int:
             for row in rows:
                 print(f"  {split:<10} {row['id']}  {row['date']}  {len(row['text']):>5} chars  "
                       f"{len(row['entities']):>4} mentions  {len(row['events']):>3} events  {row['title'][:30]}")
-    return 0
+    return ExitCode.OK
 
 
-def cmd_docs(args: argparse.Namespace) -> int:
-    from gaiko.card import guidelines_path, render_generated_blocks
-    from gaiko.io import read_text, write_text_atomic
-
+def docs_command(args: argparse.Namespace) -> ExitCode:
     path = guidelines_path()
     text = read_text(path)
     fresh = render_generated_blocks(text)
     if args.check:
         if fresh != text:
             print(f"{path.name}: generated tables differ from gaiko.schema; run `gaiko docs`", file=sys.stderr)
-            return 1
-        return 0
+            return ExitCode.FAILED
+        return ExitCode.OK
     write_text_atomic(path, fresh)
-    return 0
+    return ExitCode.OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from gaiko.annotation.check import check
-    from gaiko.build import gold_documents
-
+def check_command(args: argparse.Namespace) -> ExitCode:
     open_, explained, stale = check(gold_documents())
     for f in open_:
         print(f"{f.check}\t{f.document}\t{f.subject}\t{f.message}")
@@ -160,12 +148,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"stale allowed entry (matches nothing): {' '.join(key)}", file=sys.stderr)
     print(f"{len(open_)} unexplained finding(s), {len(explained)} allowed with a reason, "
           f"{len(stale)} stale allowed entr{'y' if len(stale) == 1 else 'ies'}", file=sys.stderr)
-    return 1 if open_ or stale else 0
+    return ExitCode.FAILED if open_ or stale else ExitCode.OK
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from gaiko.corpus import SPLITS, STATUSES
-
     p = subparsers.add_parser("add", help="clean a raw article and register it in the corpus manifest")
     p.add_argument("raw", type=Path, help="raw web-page text or HTML (UTF-8)")
     p.add_argument("--id", help="document id (default: next number + hash of the clean text)")
@@ -174,33 +160,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--date", help="publication date YYYY-MM-DD (default: the one found in the page, if any)")
     p.add_argument("--split", choices=SPLITS, help="split (default: the split policy, see the card)")
     p.add_argument("-v", "--verbose", action="store_true", help="list every removal with its reason")
-    p.set_defaults(handler=cmd_add)
+    p.set_defaults(handler=add_command)
 
     p = subparsers.add_parser("status", help="list the manifest's documents, or set one's annotation status")
     p.add_argument("id", nargs="?", help="document id")
     p.add_argument("status", nargs="?", choices=STATUSES, help="new status")
-    p.set_defaults(handler=cmd_status)
+    p.set_defaults(handler=status_command)
 
     p = subparsers.add_parser("diff", help="documents, mentions, events and arguments that differ between two "
                               "dataset folders or two Label Studio exports")
     p.add_argument("old", type=Path)
     p.add_argument("new", type=Path)
     p.add_argument("--json", action="store_true", help="print the differences as JSON")
-    p.set_defaults(handler=cmd_diff)
+    p.set_defaults(handler=diff_command)
 
     p = subparsers.add_parser("ingest", help="clean a raw article into a document and report what was removed")
     p.add_argument("raw", type=Path, help="raw web-page text (UTF-8)")
     p.add_argument("--out", type=Path, help="write the document as one JSONL line to this file")
     p.add_argument("--json", action="store_true", help="print the document as JSON instead of its text")
     p.add_argument("-v", "--verbose", action="store_true", help="list every removal with its reason")
-    p.set_defaults(handler=cmd_ingest)
+    p.set_defaults(handler=ingest_command)
 
     p = subparsers.add_parser("sheet", help="resolve annotation sheets to gold documents (offsets checked)")
     p.add_argument("sheets", nargs="+", type=Path)
     p.add_argument("--out", type=Path, help="write the resolved documents (JSONL, documents shape)")
-    p.set_defaults(handler=cmd_sheet)
-
-    from gaiko.build import DATASET_DIR, EXPORTS_DIR
+    p.set_defaults(handler=sheet_command)
 
     p = subparsers.add_parser("build", help="regenerate dataset/ from the gold exports (deterministic, atomic)")
     p.add_argument("--out", type=Path, default=DATASET_DIR, help="dataset folder (default: dataset/)")
@@ -208,15 +192,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="folder of Label Studio JSON exports (default: annotation/exports/)")
     p.add_argument("--previous", type=Path, help="the dataset version the changelog compares with "
                    "(default: the folder being replaced)")
-    p.set_defaults(handler=cmd_build)
+    p.set_defaults(handler=build_command)
 
     p = subparsers.add_parser("stats", help="load the dataset with datasets.load_dataset and summarise it")
     p.add_argument("--dataset", type=Path, default=DATASET_DIR)
-    p.set_defaults(handler=cmd_stats)
+    p.set_defaults(handler=stats_command)
 
     p = subparsers.add_parser("check", help="corpus-wide consistency checks of the gold annotations")
-    p.set_defaults(handler=cmd_check)
+    p.set_defaults(handler=check_command)
 
     p = subparsers.add_parser("docs", help="refresh the label tables of the guidelines from the schema")
     p.add_argument("--check", action="store_true", help="only report whether they are out of date")
-    p.set_defaults(handler=cmd_docs)
+    p.set_defaults(handler=docs_command)

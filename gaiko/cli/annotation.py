@@ -8,43 +8,40 @@ import signal
 import sys
 from pathlib import Path
 
-from gaiko.annotation.labeling import DEFAULT_PROJECT
-from gaiko.annotation.server import DEFAULT_DATA_DIR
-from gaiko.io import GaikoError, json_problem, loads, read_text
+from gaiko import __version__
+from gaiko.annotation.labeling import CONFIG_PATH, DEFAULT_PROJECT, labeling_config
+from gaiko.annotation.server import DEFAULT_DATA_DIR, start_server
+from gaiko.baselines.predict import system_predictions
+from gaiko.cli.options import ExitCode
+from gaiko.documents import load_documents
+from gaiko.io import GaikoError, json_problem, loads, read_text, write_text_atomic
+from gaiko.paths import DEFAULT_EXPORT
 
-DEFAULT_EXPORT = Path("annotation") / "exports" / "gaiko.json"
 
-
-def cmd_config(args: argparse.Namespace) -> int:
-    from gaiko.annotation.labeling import CONFIG_PATH, labeling_config
-    from gaiko.io import write_text_atomic
-
+def ls_config_command(args: argparse.Namespace) -> ExitCode:
     if args.write:
         write_text_atomic(CONFIG_PATH, labeling_config())
         print(f"wrote {CONFIG_PATH.name}", file=sys.stderr)
     else:
         sys.stdout.write(labeling_config())
-    return 0
+    return ExitCode.OK
 
 
-def cmd_server(args: argparse.Namespace) -> int:
-    from gaiko.annotation.server import start_server
-
+def ls_server_command(args: argparse.Namespace) -> ExitCode:
     server = start_server(args.data_dir, args.port)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill` stops the server too (via finally)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(ExitCode.OK))  # `kill` stops the server too (via finally)
     print(f"Label Studio is up at {server.url} (data in {server.data_dir}); stop it with Ctrl-C.\n"
           f"In another shell: export LABEL_STUDIO_URL={server.url}", flush=True)
     try:
-        return server.process.wait()
+        return ExitCode.OK if server.process.wait() == 0 else ExitCode.FAILED
     except KeyboardInterrupt:
-        return 0
+        return ExitCode.OK
     finally:
         server.stop()
 
 
-def cmd_push(args: argparse.Namespace) -> int:
-    from gaiko.annotation import studio
-    from gaiko.documents import load_documents
+def ls_push_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.annotation import studio  # loads Label Studio's SDK
 
     if args.predictions and args.pre_annotate:
         raise GaikoError("give --predictions FILE or --pre-annotate SYSTEM, not both")
@@ -55,9 +52,8 @@ def cmd_push(args: argparse.Namespace) -> int:
     documents = studio.clean_or_given_documents(args.documents)
     predictions = studio.load_predictions(args.predictions, documents) if args.predictions else None
     if args.pre_annotate:
-        from gaiko import __version__
-
-        predictions = studio.system_predictions(args.pre_annotate, documents)
+        predictions = studio.checked_predictions(system_predictions(args.pre_annotate, documents), documents,
+                                                 f"predictions of {args.pre_annotate}")
         args.model_version = args.model_version or f"{args.pre_annotate}-gaiko-{__version__}"
     gold = load_documents(args.annotations) if args.annotations else None
     report = studio.push(studio.connect(), documents, args.project, predictions, args.model_version,
@@ -71,11 +67,11 @@ def cmd_push(args: argparse.Namespace) -> int:
         print(f"gaiko ls push: warning: {len(report.roles_dropped)} predicted roles not shown (a third role of "
               "one event on one span; Label Studio keeps two relations per pair of regions), e.g. "
               f"{report.roles_dropped[0]}", file=sys.stderr)
-    return 0
+    return ExitCode.OK
 
 
-def cmd_pull(args: argparse.Namespace) -> int:
-    from gaiko.annotation import studio
+def ls_pull_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.annotation import studio  # loads Label Studio's SDK
 
     documents = studio.clean_or_given_documents(args.documents)
     conversion = studio.pull(studio.connect(), args.out, args.project, documents)
@@ -89,11 +85,11 @@ def cmd_pull(args: argparse.Namespace) -> int:
           f"{' (' + ', '.join(r.unannotated) + ')' if r.unannotated else ''}; "
           f"mentions {r.mentions}, events {r.events}, arguments {r.arguments}; "
           f"'\\r\\n' normalized in {r.newline_tasks} tasks; whitespace-only text mismatches {r.whitespace_mismatches}")
-    return 0
+    return ExitCode.OK
 
 
-def cmd_adjudicate(args: argparse.Namespace) -> int:
-    from gaiko.annotation import studio
+def ls_adjudicate_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.annotation import studio  # loads Label Studio's SDK
 
     result = studio.adjudicate(studio.connect(), args.doc_id, args.project, args.annotation, args.annotator)
     print(f"task {result.task_id} ({result.doc_id}):")
@@ -107,21 +103,21 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     else:
         unset = f" (ground truth removed from {', '.join(map(str, result.unset))})" if result.unset else ""
         print(f"annotation {result.chosen} is now the ground truth{unset}")
-    return 0
+    return ExitCode.OK
 
 
 def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
-def cmd_agreement(args: argparse.Namespace) -> int:
-    from gaiko.annotation.agreement import agreement
+def agreement_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.annotation.agreement import agreement  # loads scikit-learn
 
     if (args.export is None) == (args.project is None):
         raise GaikoError("give an export file or --project TITLE (a live export from the server), not both")
     if args.project:
         # before adjudication a project cannot be pulled into the gold; its live export can be compared
-        from gaiko.annotation import studio
+        from gaiko.annotation import studio  # loads Label Studio's SDK
 
         client = studio.connect()
         export, source = studio.live_export(client, args.project), f"project {args.project!r}"
@@ -133,7 +129,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     result = agreement(export, source, args.exclude_ground_truth)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
-        return 0
+        return ExitCode.OK
     e = result["entities"]
     print(f"{result['tasks_compared']} tasks with two or more annotations, {result['pairs']} annotator pairs\n")
     print(f"{'entities':<12}{'a':>6}{'b':>6}{'match':>7}{'strict F1':>11}{'overlap F1':>12}")
@@ -152,7 +148,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     for d in result["disagreements"]:
         print(f"  task {d['task']} ({d['doc_id']}) {' vs '.join(d['annotators'])}: {d['kind']:<9} "
               f"{d['start']}-{d['end']} {d['text']!r}: {d['a']} | {d['b']}")
-    return 0
+    return ExitCode.OK
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -161,14 +157,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = verbs.add_parser("config", help="print the labeling config generated from the schema")
     p.add_argument("--write", action="store_true", help="regenerate annotation/labeling_config.xml")
-    p.set_defaults(handler=cmd_config)
+    p.set_defaults(handler=ls_config_command)
 
     p = verbs.add_parser("server", help="run a local Label Studio on 127.0.0.1 (user and token from the "
                          "environment: LABEL_STUDIO_USERNAME, LABEL_STUDIO_PASSWORD, LABEL_STUDIO_USER_TOKEN)")
     p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where projects are kept "
                    "(default: %(default)s)")
     p.add_argument("--port", type=int, help="port (default: a free one)")
-    p.set_defaults(handler=cmd_server)
+    p.set_defaults(handler=ls_server_command)
 
     def project_option(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
@@ -185,12 +181,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--annotations", type=Path, help="gold documents JSONL to load as annotations")
     p.add_argument("--annotator", help="email of the user the annotations are completed by (created if needed)")
     p.add_argument("--ground-truth", action="store_true", help="mark the loaded annotations as ground truth")
-    p.set_defaults(handler=cmd_push)
+    p.set_defaults(handler=ls_push_command)
 
     p = verbs.add_parser("pull", help="export the project as JSON into annotation/exports/ and check it converts")
     project_option(p)
-    p.add_argument("--out", type=Path, default=DEFAULT_EXPORT, help="export file (default: %(default)s)")
-    p.set_defaults(handler=cmd_pull)
+    p.add_argument("--out", type=Path, default=DEFAULT_EXPORT, help="export file (default: annotation/exports/gaiko.json of the project, which `gaiko build` reads)")
+    p.set_defaults(handler=ls_pull_command)
 
     p = verbs.add_parser("adjudicate", help="make one annotation of a task its ground truth (the gold a pull "
                          "uses); without --annotation/--annotator, list the task's annotations")
@@ -198,7 +194,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
     p.add_argument("--annotation", type=int, metavar="ID", help="id of the annotation to keep as the gold")
     p.add_argument("--annotator", metavar="EMAIL", help="keep the annotation by this user as the gold")
-    p.set_defaults(handler=cmd_adjudicate)
+    p.set_defaults(handler=ls_adjudicate_command)
 
     p = subparsers.add_parser("agreement", help="inter-annotator agreement and every disagreement of an export")
     p.add_argument("export", type=Path, nargs="?", help="Label Studio JSON export")
@@ -206,4 +202,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--exclude-ground-truth", action="store_true",
                    help="never compare a ground-truth annotation (it is a separate adjudication)")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
-    p.set_defaults(handler=cmd_agreement)
+    p.set_defaults(handler=agreement_command)

@@ -1,0 +1,298 @@
+"""Verbs of the evaluation: validate, score, compare, run, align and show; thin shells over `gaiko.eval`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from gaiko.annotation.check import check
+from gaiko.cli.options import ExitCode, add_bootstrap_options, add_gold_options
+from gaiko.eval.align import LAYERS, POLICIES, align, read_answers, strings_schema
+from gaiko.eval.defaults import COMPARE_RESAMPLES, SCORE_RESAMPLES
+from gaiko.eval.gold import iter_gold, load_gold
+from gaiko.eval.predictions import PredictionIndex, load_predictions, rejection_counts
+from gaiko.eval.report import format_comparison, format_table, metric_value, write_report
+from gaiko.eval.run import command_argv, run_extractor, score_outcome, write_run_outputs
+from gaiko.eval.sandbox import LIMIT_SPECS, Limits
+from gaiko.io import GaikoError, atomic_path, write_jsonl_atomic, write_text_atomic
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("validate", help="check a predictions file against the gold documents",
+                              description="List every problem of a predictions file, one line each "
+                              "(FILE:LINE: problem); exit 1 if there is any.")
+    p.add_argument("pred", nargs="+", metavar="PRED", help="predictions file(s) or glob pattern(s)")
+    add_gold_options(p)
+    p.set_defaults(handler=validate_command)
+
+    p = subparsers.add_parser("score", help="score predictions: NER modes, event metrics, bootstrap intervals",
+                              description="Score a predictions file against gold documents.")
+    p.add_argument("--pred", action="append", required=True, metavar="PRED",
+                   help="predictions file; repeat it, or give a glob pattern, for predictions in several files")
+    add_gold_options(p)
+    add_bootstrap_options(p, SCORE_RESAMPLES)
+    p.add_argument("--out", type=Path, metavar="DIR", help="write report.json, report.md, errors.tsv and plots")
+    p.add_argument("--json", action="store_true", help="print the report JSON instead of the table")
+    p.add_argument("--fail-under", type=_threshold, action="append", default=[], metavar="METRIC=VALUE",
+                   help="exit 1 when a metric (e.g. ner.strict.micro.f1) is below VALUE; repeatable")
+    p.add_argument("--drop-invalid", action="store_true",
+                   help="score the valid part of an invalid file (rejections are counted in the report) "
+                   "instead of refusing it")
+    p.set_defaults(handler=score_command)
+
+    p = subparsers.add_parser("compare", help="paired bootstrap comparison of two prediction files",
+                              description="Compare B against A on the same gold documents: delta = B - A.")
+    p.add_argument("a", type=Path, metavar="A")
+    p.add_argument("b", type=Path, metavar="B")
+    add_gold_options(p)
+    add_bootstrap_options(p, COMPARE_RESAMPLES)
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument("--out", type=Path, metavar="DIR", help="write report.html (gold, A and B side by side), "
+                   "comparison.json, and each system's report_X.json and errors_X.tsv")
+    p.add_argument("--drop-invalid", action="store_true", help="compare the valid parts of invalid files")
+    p.set_defaults(handler=compare_command)
+
+    p = subparsers.add_parser(
+        "run", help="run an extractor sandboxed on held-out documents and score its predictions",
+        description="Run an extractor under bubblewrap (no network, read-only file system, gold "
+        "folders hidden, private /tmp, time/memory/process/output limits); it reads documents "
+        "without annotations as JSONL on stdin and writes predictions JSONL on stdout.")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--cmd", help='command line of the extractor, e.g. "python3 extract.py"')
+    what.add_argument("--extractor", metavar="MODULE:OBJECT",
+                      help="a Python object with extract(documents) -> predictions (also sandboxed)")
+    add_gold_options(p, split_help="dataset split to run on")
+    p.add_argument("--workdir", type=Path, default=Path("."),
+                   help="the submission folder: a private read-only copy of it (without gold, sockets or "
+                   "version-control history) is the extractor's working folder /submission (default: current folder)")
+    for spec in LIMIT_SPECS:
+        p.add_argument(spec.flag, dest=spec.field, default=str(getattr(Limits, spec.field)), metavar="N",
+                       help=f"limit in {spec.unit} (default {getattr(Limits, spec.field):g}, at most {spec.maximum:g})")
+    p.add_argument("--hide", type=Path, action="append", default=[],
+                   help="another path the extractor must not see (repeatable)")
+    add_bootstrap_options(p, SCORE_RESAMPLES, unit=False)
+    p.add_argument("--out", type=Path, help="write run.json and the score report to this folder")
+    p.add_argument("--pred-out", type=Path, help="write the extractor's predictions to this JSONL file")
+    p.add_argument("--json", action="store_true", help="print the report (with the run record) as JSON")
+    p.set_defaults(handler=run_command)
+
+    p = subparsers.add_parser(
+        "align", help="place string-level answers (e.g. an LLM's) in the text: offset predictions",
+        description="Turn answers that name surfaces ({id, entities: [{text, label}], events: [{type, realis, "
+        "trigger: {text}, arguments: [{role, text}]}]}) into predictions with offsets. Every string that is "
+        "not found, ambiguous or in conflict is listed (FILE:LINE: where: problem) and counted.")
+    p.add_argument("strings", type=Path, nargs="?", metavar="STRINGS.jsonl")
+    add_gold_options(p, split_help="dataset split whose texts are used",
+                     gold_help="gold JSONL in the documents shape (its texts)")
+    p.add_argument("--out", type=Path, metavar="PRED.jsonl", help="predictions JSONL to write")
+    p.add_argument("--policy", choices=POLICIES, default="ordered",
+                   help="ordered: the k-th listing of a string is its k-th occurrence (default); "
+                   "all: every occurrence of each distinct string and label")
+    p.add_argument("--report", type=Path, metavar="FILE", help="also write the report (counts, problems) as JSON")
+    p.add_argument("--schema", action="store_true", help="print the JSON Schema of an answer line and exit")
+    p.set_defaults(handler=align_command)
+
+    p = subparsers.add_parser("show", help="render the gold or a predictions file as a self-contained HTML page",
+                              description="Render documents with their mentions (and entity ids), events and "
+                              "arguments, per-document statistics and the `gaiko check` findings in place.")
+    source = add_gold_options(p, split_help="dataset split to show: train, validation, test or all", default="all")
+    source.add_argument("--doc", metavar="ID", help="one document of the dataset, by id")
+    p.add_argument("--pred", type=Path, metavar="FILE",
+                   help="show this predictions file on the documents' text instead of their gold")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+    p.set_defaults(handler=show_command)
+
+
+def _threshold(text: str) -> tuple[str, float]:
+    """METRIC=VALUE with VALUE a finite number in [0, 1]: NaN would make every comparison pass."""
+    metric, sep, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if metric and sep and math.isfinite(number) and 0 <= number <= 1:
+        return metric, number
+    raise argparse.ArgumentTypeError(f"expected METRIC=VALUE with VALUE a number in [0, 1], such as "
+                                     f"ner.strict.micro.f1=0.6, got {text!r}")
+
+
+def _load(path: Path | list[Path], gold_docs: list[dict], drop_invalid: bool):
+    """Valid predictions of a file (or files); an invalid file is refused unless the caller accepts dropping."""
+    loaded = load_predictions(path, gold_docs)
+    _refuse(loaded.problems, path, drop_invalid)
+    return loaded
+
+
+def _refuse(problems: list, path: Path | list[Path], drop_invalid: bool) -> None:
+    """Raise the first problem (invalid input is refused) unless the caller accepts dropping; then say how many."""
+    if isinstance(path, list):
+        path = path[0] if len(path) == 1 else ", ".join(map(str, path))
+    if problems and not drop_invalid:
+        first, more = problems[0], len(problems) - 1
+        tail = f" (and {more} more problem{'s' * (more > 1)}; `gaiko validate` lists them)" if more else ""
+        raise GaikoError(first.message + tail, getattr(first, "file", None) or path, first.line)
+    if problems:
+        n = len(problems)
+        print(f"gaiko: {path}: {n} problem{'s' * (n != 1)}; their items are left out and counted",
+              file=sys.stderr)
+
+
+def _warn(verb: str, warning: str | None) -> None:
+    if warning:
+        print(f"gaiko {verb}: warning: {warning}", file=sys.stderr)
+
+
+def validate_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.eval.stream import paused_gc, prediction_paths  # loads numpy
+
+    paths = prediction_paths(args.pred)
+    with paused_gc():
+        index = PredictionIndex.from_files(paths)
+        for doc in iter_gold(args.split, args.gold):
+            index.take(doc)
+        problems = index.finish()
+    for problem in problems:
+        print(problem.format(paths[0]))
+    name = paths[0] if len(paths) == 1 else f"{len(paths)} files"
+    print(f"{name}: {len(problems)} problem{'s' * (len(problems) != 1)}")  # the report's last line
+    return ExitCode.FAILED if problems else ExitCode.OK
+
+
+def score_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.eval.metrics import evaluate, score  # loads numpy
+    from gaiko.eval.stream import count_stream, paused_gc, prediction_paths
+
+    paths = prediction_paths(args.pred)
+    if args.out:  # the error listing, plots and page need every document: scored in memory
+        gold_docs = load_gold(args.split, args.gold)
+        loaded = _load(paths, gold_docs, args.drop_invalid)
+        evaluation = evaluate(gold_docs, loaded.by_id, args.bootstrap, args.seed, loaded.problems,
+                              unit=args.resample_unit)
+        report = evaluation.report
+    else:  # only counts: gold read as a stream, no error listing
+        with paused_gc():
+            counts, problems = count_stream(iter_gold(args.split, args.gold), PredictionIndex.from_files(paths),
+                                            args.resample_unit)
+        _refuse(problems, paths, args.drop_invalid)
+        report = score(counts, args.bootstrap, args.seed, problems)
+    _warn("score", (report["counts"]["bootstrap"] or {}).get("warning"))
+    values = {metric: metric_value(report, metric) for metric, _ in args.fail_under}
+    if args.out:
+        from gaiko.eval.html import score_page  # loads jinja2
+
+        page = score_page(gold_docs, loaded.by_id, report, evaluation.errors)
+        written = write_report(report, args.out, evaluation.errors, evaluation.confusion, {"report.html": page})
+        print(f"wrote {args.out}: {', '.join(p.name for p in written)}", file=sys.stderr)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_table(report), end="\n" * args.json)
+    failed = [(m, values[m], v) for m, v in args.fail_under if values[m] < v]
+    for metric, value, required in failed:
+        print(f"gaiko score: {metric} = {value:.4f} is below the required {required:.4f}", file=sys.stderr)
+    return ExitCode.FAILED if failed else ExitCode.OK
+
+
+def compare_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.eval.bootstrap import compare  # loads numpy
+
+    if args.bootstrap < 1:
+        raise GaikoError("--bootstrap must be at least 1 for a paired comparison")
+    gold_docs = load_gold(args.split, args.gold)
+    a, b = (_load(path, gold_docs, args.drop_invalid) for path in (args.a, args.b))
+    result = compare(gold_docs, a.by_id, b.by_id, args.bootstrap, args.seed, args.resample_unit)
+    _warn("compare", result["warning"])
+    result["rejected"] = {"a": rejection_counts(a.problems), "b": rejection_counts(b.problems)}
+    if args.out:
+        from gaiko.eval.html import write_comparison  # loads jinja2
+
+        written = write_comparison(args.out, gold_docs, (str(args.a), a), (str(args.b), b), result)
+        print(f"wrote {args.out}: {', '.join(p.name for p in written)}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return ExitCode.OK
+    print(format_comparison(result, str(args.a), str(args.b)), end="")
+    for name, counts in result["rejected"].items():
+        if counts["problems"]:
+            lost = ", ".join(f"{n} {'lines' if kind == 'documents' else kind}"
+                             for kind, n in counts["rejected"].items())
+            reasons = ", ".join(f"{reason} {n}" for reason, n in counts["problems"].items())
+            print(f"{name.upper()}: rejected {lost} ({reasons})")
+    return ExitCode.OK
+
+
+def run_command(args: argparse.Namespace) -> ExitCode:
+    limits = Limits(**{spec.field: spec.parse(getattr(args, spec.field)) for spec in LIMIT_SPECS})
+    gold_docs = load_gold(args.split, args.gold)
+    hidden = [args.gold, args.out, args.pred_out, *args.hide]
+    argv = ([sys.executable, "-m", "gaiko.eval.extractor", args.extractor] if args.extractor
+            else command_argv(args.cmd, "--cmd"))
+    outcome = run_extractor(argv, gold_docs, workdir=args.workdir,
+                            limits=limits, hidden=hidden)
+    evaluation = score_outcome(outcome, gold_docs, args.bootstrap, args.seed) if outcome.scorable else None
+    report = evaluation.report if evaluation else {"run": outcome.record}
+    if args.pred_out and outcome.scorable:
+        with atomic_path(args.pred_out) as tmp:
+            tmp.write_bytes(outcome.stdout)
+    if args.out:
+        write_run_outputs(evaluation, outcome.record, args.out, gold_docs, outcome.predictions)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    elif evaluation:
+        print(f"run: {outcome.record['message']}\n{format_table(report)}")
+    if not outcome.ok:
+        print(f"gaiko run: {outcome.record['status']}: {outcome.record['message']}", file=sys.stderr)
+        return ExitCode.FAILED
+    return ExitCode.OK
+
+
+def align_command(args: argparse.Namespace) -> ExitCode:
+    if args.schema:
+        print(json.dumps(strings_schema(), ensure_ascii=False, indent=2))
+        return ExitCode.OK
+    if args.strings is None or args.out is None:
+        raise GaikoError("give STRINGS.jsonl and --out PRED.jsonl (or --schema)")
+    gold_docs = load_gold(args.split, args.gold)
+    result = align(read_answers(args.strings, gold_docs), gold_docs, args.policy)
+    write_jsonl_atomic(args.out, result.predictions)
+    if args.report:
+        write_text_atomic(args.report, json.dumps(result.report(args.policy), ensure_ascii=False, indent=2) + "\n")
+    for problem in result.problems:
+        print(problem.format(args.strings), file=sys.stderr)
+    counts = result.counts
+    print(f"wrote {args.out}: {len(result.predictions)} documents ({counts['documents']['without_answer']} without "
+          "an answer); " + "; ".join(
+              f"{layer} {c['placed']} placed of {c['listed']} listed, {c['not_found']} not found, "
+              f"{c['ambiguous']} ambiguous, {c['conflict']} in conflict" for layer, c in
+              ((k, counts[k]) for k in LAYERS)), file=sys.stderr)
+    return ExitCode.OK
+
+
+def _shown_documents(args: argparse.Namespace) -> list[dict]:
+    if args.doc is None:
+        return load_gold(args.split, args.gold)
+    docs = [d for d in load_gold("all") if d["id"] == args.doc]
+    if not docs:
+        raise GaikoError(f"no document {args.doc!r} in the dataset (`gaiko stats` lists them)")
+    return docs
+
+
+def show_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.eval.html import locate_findings, show_page  # loads jinja2
+
+    if args.out.is_dir():
+        raise GaikoError("is a folder; --out takes the name of the HTML file to write", args.out)
+    docs = _shown_documents(args)
+    if args.pred is not None:
+        records = _load(args.pred, docs, drop_invalid=False).by_id
+        page = show_page(docs, records, f"predictions {args.pred.name}", None)
+    else:
+        # the dataset is checked as a whole (as `gaiko check` does: some checks compare documents); the
+        # checks read `entity_id` on every mention, which a gold file may leave out
+        corpus = docs if args.gold is not None else load_gold("all")
+        open_, explained, _ = check([{**d, "entities": [{"entity_id": None, **m} for m in d["entities"]]}
+                                     for d in corpus])
+        page = show_page(docs, None, "gold", locate_findings(docs, open_, explained))
+    write_text_atomic(args.out, page)
+    print(f"wrote {args.out}: {len(docs)} document{'s' * (len(docs) != 1)}", file=sys.stderr)
+    return ExitCode.OK
