@@ -115,7 +115,7 @@ def _user_id(client: LabelStudio, email: str) -> int:
 
 def load_predictions(path: str | Path, documents: list[dict]) -> dict[str, dict]:
     """Predictions by document id; any problem the harness would report is an error here (nothing pushed)."""
-    from gaiko.eval.predictions import load_predictions as read_checked
+    from gaiko.predictions import load_predictions as read_checked
 
     return _checked(read_checked(path, documents), path)
 
@@ -123,7 +123,7 @@ def load_predictions(path: str | Path, documents: list[dict]) -> dict[str, dict]
 def system_predictions(system_name: str, documents: list[dict]) -> dict[str, dict]:
     """A registered extractor's predictions for `documents`, checked like a predictions file."""
     from gaiko.baselines.predict import system_predictions as predict
-    from gaiko.eval.predictions import clean_records
+    from gaiko.predictions import clean_records
 
     records = list(enumerate(predict(system_name, documents), start=1))
     return _checked(clean_records(records, documents), f"predictions of {system_name}")

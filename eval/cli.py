@@ -101,7 +101,7 @@ def _gold(args: argparse.Namespace) -> list[dict]:
 
 def _load(path: Path | list[Path], gold_docs: list[dict], drop_invalid: bool):
     """Valid predictions of a file (or files); an invalid file is refused unless the caller accepts dropping."""
-    from gaiko.eval.predictions import load_predictions
+    from gaiko.predictions import load_predictions
 
     loaded = load_predictions(path, gold_docs)
     _refuse(loaded.problems, path, drop_invalid)
@@ -128,7 +128,7 @@ def _warn(verb: str, warning: str | None) -> None:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    from gaiko.eval.predictions import PredictionIndex
+    from gaiko.predictions import PredictionIndex
     from gaiko.eval.stream import gold_stream, paused_gc, prediction_paths
 
     paths = prediction_paths(args.pred)
@@ -146,7 +146,7 @@ def validate_command(args: argparse.Namespace) -> int:
 
 def score_command(args: argparse.Namespace) -> int:
     from gaiko.eval.metrics import evaluate, score
-    from gaiko.eval.predictions import PredictionIndex
+    from gaiko.predictions import PredictionIndex
     from gaiko.eval.report import format_table, metric_value, write_report
     from gaiko.eval.stream import count_stream, gold_stream, paused_gc, prediction_paths
 
@@ -180,7 +180,7 @@ def score_command(args: argparse.Namespace) -> int:
 
 def compare_command(args: argparse.Namespace) -> int:
     from gaiko.eval.bootstrap import compare
-    from gaiko.eval.predictions import rejection_counts
+    from gaiko.predictions import rejection_counts
     from gaiko.eval.report import format_comparison
 
     if args.bootstrap < 1:

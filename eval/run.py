@@ -22,10 +22,10 @@ from pathlib import Path
 import gaiko
 from gaiko.documents import load_documents, strip_annotations
 from gaiko.eval.contamination import ScanBudget, scan_bytes
-from gaiko.eval.predictions import Predictions, load_predictions
 from gaiko.eval.sandbox import (LIMIT_SPECS, RUN_PREFIX, Limits, copy_code, copy_submission,
                                 remove_stale_copies, run_sandboxed, signals_as_exit)
 from gaiko.io import GaikoError, atomic_path, dumps_line, printable
+from gaiko.predictions import Predictions, load_predictions
 
 PROJECT_ROOT = Path(gaiko.__file__).resolve().parents[1]
 # Folders of the project that hold gold annotations (or their history) and are never shown.
