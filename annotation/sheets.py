@@ -25,9 +25,9 @@ import re
 from pathlib import Path
 
 from gaiko import schema
-from gaiko.build import sentences
 from gaiko.documents import argument_order, validate_document
 from gaiko.io import GaikoError, read_text
+from gaiko.text import sentences
 
 _PARAGRAPH = re.compile(r"^P(\d+)$")
 def resolve_sheet(path: str | Path, documents: dict[str, dict]) -> dict:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from gaiko.baselines.common import Span, char_class, entity_records, gold_spans, require_annotations
 from gaiko.bio import bio_to_spans, spans_to_bio
-from gaiko.build import sentences
+from gaiko.text import sentences
 
 WINDOW = 2
 # L1/L2 weights chosen on the validation document and 2-fold CV of the training documents: the CRF

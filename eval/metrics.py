@@ -115,7 +115,7 @@ RESAMPLE_UNITS = ("document", "paragraph", "sentence")
 
 def unit_starts(text: str, unit: str) -> list[int]:
     """Where each resampling unit of a text starts: the first at 0, then each non-blank paragraph (line)
-    or sentence (`gaiko.build.sentences`: after 。！？ outside quotes, and at newlines)."""
+    or sentence (`gaiko.text.sentences`: after 。！？ outside quotes, and at newlines)."""
     if unit == "paragraph":
         starts, position = [], 0
         for line in text.split("\n"):
@@ -123,7 +123,7 @@ def unit_starts(text: str, unit: str) -> list[int]:
                 starts.append(position)
             position += len(line) + 1
     else:
-        from gaiko.build import sentences
+        from gaiko.text import sentences
 
         starts = [start for start, _ in sentences(text)]
     return [0, *starts[1:]] if starts else [0]

@@ -21,37 +21,12 @@ from gaiko.bio import spans_to_bio
 from gaiko.corpus import ROOT, SPLITS, Manifest, clean_documents, load_manifest
 from gaiko.documents import validate_document
 from gaiko.io import GaikoError, atomic_path, json_problem, loads, read_text
+from gaiko.text import sentence_index, sentences
 
 DATASET_DIR = ROOT / "dataset"
 EXPORTS_DIR = ROOT / "annotation" / "exports"
 CONFIGS = ("documents", "ner", "events")
 VERSIONS_FILE = "versions.json"  # the release history inside the dataset folder; the card's changelog
-
-_OPEN, _CLOSE, _FINAL = "「『（(", "」』）)", "。！？"
-
-
-def sentences(text: str, inside_quotes: bool = False) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: split after 。！？ and at newlines.
-
-    A quotation (「…。…。」) stays inside its host sentence unless `inside_quotes` asks to split there
-    too (the annotation sheets resolve arguments within these shorter units).
-    """
-    spans, start, depth = [], 0, 0
-    for i, ch in enumerate(text):
-        if not inside_quotes:
-            depth += (ch in _OPEN) - (ch in _CLOSE and depth > 0)
-        if ch == "\n":
-            depth = 0
-            if text[start:i].strip():
-                spans.append((start, i))
-            start = i + 1
-        elif ch in _FINAL and depth == 0 and (i + 1 == len(text) or text[i + 1] not in _FINAL):
-            spans.append((start, i + 1))
-            start = i + 1
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
-
 
 def features() -> dict:
     """The Hugging Face features of each config, generated from the schema.
@@ -162,11 +137,6 @@ def annotated_documents(exports_dir: Path = EXPORTS_DIR, manifest: Manifest | No
 def sentence_id(doc_id: str, k: int) -> str:
     """The id of a document's k-th sentence: a `ner` row's id, and the `sentence_id` of its events."""
     return f"{doc_id}-s{k:03d}"
-
-
-def sentence_index(bounds: list[tuple[int, int]], position: int) -> int:
-    """Which sentence holds a character; a character between sentences (a newline) belongs to the next."""
-    return next((k for k, (_, e) in enumerate(bounds) if position < e), len(bounds) - 1)
 
 
 def ner_rows(doc: dict) -> tuple[list[dict], list[tuple[int, int, str]]]:
