@@ -37,7 +37,7 @@ from gaiko.annotation.labeling import (
 from gaiko.documents import argument_order, validate_document
 from gaiko.io import GaikoError, brief
 from gaiko.problems import Problem
-from gaiko.text import offsets_problem, overlaps
+from gaiko.text import overlaps, span_problem
 
 LABELS_OF_CONTROL = {ENTITY_CONTROL: schema.ENTITY_LABELS, TRIGGER_CONTROL: schema.EVENT_LABELS}
 RESULT_TYPE_OF_CONTROL = {ENTITY_CONTROL: "labels", TRIGGER_CONTROL: "labels", REALIS_CONTROL: "choices",
@@ -116,7 +116,7 @@ class ExportTask:
 
     def region(self, rid: Any, start: Any = None, end: Any = None) -> str:
         """A region named by its text and offsets (what an annotator can find) and its id (the Info panel's)."""
-        if offsets_problem(start, end, len(self.raw_text)) is None:
+        if span_problem(start, end, self.raw_text, check_mention=False) is None:
             return f"{brief(self.raw_text[start:end])} at {start}-{end} (id {brief(rid)})"
         return f"id {brief(rid)}"
 
@@ -171,12 +171,13 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
             raise fail("bad_region_id", f"region id must be a non-empty string, got {brief(rid)}")
         control = r.get("from_name")
         if control not in RESULT_TYPE_OF_CONTROL or r.get("to_name", TEXT_NAME) != TEXT_NAME:
-            raise fail("unknown_control", f"unknown control {brief(control)} (the project's labeling config is not the generated one)")
+            raise fail("unknown_control",
+                       f"unknown control {brief(control)} (the project's labeling config is not the generated one)")
         if r.get("type") != RESULT_TYPE_OF_CONTROL[control]:
             raise fail("bad_result", f"control {brief(control)} gave a result of type {brief(r.get('type'))}")
         if not isinstance(value, dict):
             raise fail("bad_result", "result has no 'value' object")
-        bad = offsets_problem(start, end, len(task.raw_text))
+        bad = span_problem(start, end, task.raw_text, check_mention=False)
         if bad == "offsets_not_integers":
             raise fail(bad, f"start/end must be integers, got {brief(start)}/{brief(end)}")
         if bad == "offsets_out_of_range":
@@ -192,7 +193,8 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
             report.whitespace_mismatches += 1
         region = regions.setdefault(rid, {"start": start, "end": end})
         if (region["start"], region["end"]) != (start, end):
-            raise fail("region_disagrees", f"results of one region disagree on its offsets ({region['start']}-{region['end']} "
+            raise fail("region_disagrees",
+                       f"results of one region disagree on its offsets ({region['start']}-{region['end']} "
                        f"and {start}-{end})")
         if control in region:
             raise fail("region_disagrees", f"region has two {control!r} results")
@@ -209,20 +211,25 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
 
     for rid, region in regions.items():
         if ENTITY_CONTROL in region and TRIGGER_CONTROL in region:
-            raise task.error("entity_and_trigger", f"region has both an entity label ({region[ENTITY_CONTROL]}) and a trigger label "
+            raise task.error("entity_and_trigger",
+                             f"region has both an entity label ({region[ENTITY_CONTROL]}) and a trigger label "
                              f"({region[TRIGGER_CONTROL]}), e.g. from a label hotkey pressed while it was "
                              "selected; remove one label and label that span again as a separate region",
                              aid, named(rid))
         if ENTITY_CONTROL not in region and TRIGGER_CONTROL not in region:
-            raise task.error("unlabelled_region", "per-region result for a region that has no entity or trigger label", aid, named(rid))
+            raise task.error("unlabelled_region",
+                             "per-region result for a region that has no entity or trigger label", aid, named(rid))
         if REALIS_CONTROL in region and TRIGGER_CONTROL not in region:
-            raise task.error("misplaced_realis", f"realis {region[REALIS_CONTROL]} on a {region[ENTITY_CONTROL]} mention, e.g. from a "
+            raise task.error("misplaced_realis",
+                             f"realis {region[REALIS_CONTROL]} on a {region[ENTITY_CONTROL]} mention, e.g. from a "
                              "realis hotkey pressed while it was selected; remove it (the realis applies to "
                              "triggers only)", aid, named(rid))
         if TRIGGER_CONTROL in region and REALIS_CONTROL not in region:
-            raise task.error("missing_realis", f"{region[TRIGGER_CONTROL]} trigger has no realis; choose one", aid, named(rid))
+            raise task.error("missing_realis",
+                             f"{region[TRIGGER_CONTROL]} trigger has no realis; choose one", aid, named(rid))
         if region.get(ENTITY_ID_CONTROL) and region.get(ENTITY_CONTROL) not in schema.COREF_LABELS:
-            raise task.error("entity_id_not_allowed", f"entity id {region[ENTITY_ID_CONTROL]!r} on a region that is not a mention of "
+            raise task.error("entity_id_not_allowed",
+                             f"entity id {region[ENTITY_ID_CONTROL]!r} on a region that is not a mention of "
                              f"a type with entity ids ({', '.join(sorted(schema.COREF_LABELS))})", aid, named(rid))
 
     def span(region: dict) -> tuple[int, int]:
@@ -247,19 +254,23 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
             if end not in regions:
                 raise task.error("bad_relation", f"{where}: the region it points to is missing", aid, named(end))
         if rel.get("direction", "right") not in DIRECTIONS:
-            raise task.error("bad_relation", f"{where}: unknown direction {brief(rel.get('direction'))}", aid, named(ends[0]))
+            raise task.error("bad_relation",
+                             f"{where}: unknown direction {brief(rel.get('direction'))}", aid, named(ends[0]))
         # Oriented by its ends (no region is both a trigger and a mention), whatever its direction.
         fits = [(t, m) for t, m in (ends, ends[::-1]) if TRIGGER_CONTROL in regions[t] and ENTITY_CONTROL in regions[m]]
         if not fits:
-            raise task.error("bad_relation", f"{where} does not link an event trigger to a mention", aid, named(ends[0]))
+            raise task.error("bad_relation",
+                             f"{where} does not link an event trigger to a mention", aid, named(ends[0]))
         trigger, mention = fits[0]
         role = _single(rel.get("labels"), schema.ROLE_NAMES, "role", "unknown_role",
                        lambda reason, p: task.error(reason, f"{where}: {p}", aid, named(trigger)))
         label = regions[mention][ENTITY_CONTROL]
         if label not in schema.ROLE_ENTITY_TYPES[role]:
-            raise task.error("role_type_mismatch", f"{where}: a {role} cannot be a {label} mention", aid, named(mention))
+            raise task.error("role_type_mismatch",
+                             f"{where}: a {role} cannot be a {label} mention", aid, named(mention))
         if (role, mention) in arguments[trigger]:
-            raise task.error("duplicate_argument", f"{where}: duplicate {role} relation to mention {named(mention)}", aid, named(trigger))
+            raise task.error("duplicate_argument",
+                             f"{where}: duplicate {role} relation to mention {named(mention)}", aid, named(trigger))
         arguments[trigger].append((role, mention))
 
     entities = []
@@ -312,7 +323,8 @@ def _choose_annotation(task: ExportTask, raw_task: dict, report: ConversionRepor
     report.predictions_ignored += len(raw_task.get("predictions") or [])
     truth = [a for a in live if a.get("ground_truth")]
     if len(truth) > 1:
-        raise task.error("several_annotations", f"{len(truth)} ground-truth annotations ({', '.join(str(a.get('id')) for a in truth)}); "
+        raise task.error("several_annotations",
+                         f"{len(truth)} ground-truth annotations ({', '.join(str(a.get('id')) for a in truth)}); "
                          f"keep one: gaiko ls adjudicate {task.doc_id} --annotation ID")
     if truth:
         report.ground_truth_used += 1
@@ -350,14 +362,16 @@ def convert_export(export: Any, source: str, documents: dict[str, dict] | None =
             if clean is None:
                 raise task.error("unknown_document", f"no clean document {brief(task.doc_id)}")
             if clean["text"] != task.text:
-                raise task.error("text_changed", f"text differs from the clean document (sha256 {text_sha256(task.text)[:12]} "
+                raise task.error("text_changed",
+                                 f"text differs from the clean document (sha256 {text_sha256(task.text)[:12]} "
                                  f"vs {text_sha256(clean['text'])[:12]}); re-import the task")
         report.relation_losses.extend(lost_relations(task, raw_task))
         annotation = _choose_annotation(task, raw_task, report)
         if annotation is None:
             if require_complete:
                 cancelled, predicted = len(raw_task.get("annotations") or []), len(raw_task.get("predictions") or [])
-                raise task.error("not_annotated", f"no usable annotation ({cancelled} cancelled; {predicted} pre-annotations, "
+                raise task.error("not_annotated",
+                                 f"no usable annotation ({cancelled} cancelled; {predicted} pre-annotations, "
                                  "which are never gold)")
             report.unannotated.append(task.doc_id)
             continue
@@ -436,7 +450,7 @@ def predictions_to_results(text: str, prediction: dict, where: str, dropped: lis
 
     def span(obj: Any, what: str) -> tuple[int, int]:
         start, end = (obj.get("start"), obj.get("end")) if isinstance(obj, dict) else (None, None)
-        if bad := offsets_problem(start, end, len(text)):
+        if bad := span_problem(start, end, text, check_mention=False):
             raise fail(bad, f"{what} has bad offsets {brief(start)}-{brief(end)} (text length {len(text)})")
         return start, end
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from gaiko.documents import entity_spans
+from gaiko.io import GaikoError
+
 Span = tuple[int, int, str]
 
 # Character classes (features of the CRF, building blocks of the rules). Order matters: first match wins.
@@ -67,13 +70,11 @@ def entity_records(spans: Iterable[Span]) -> list[dict]:
 
 
 def gold_spans(doc: dict) -> list[Span]:
-    return [(m["start"], m["end"], m["label"]) for m in doc.get("entities") or []]
+    return entity_spans(doc.get("entities"))
 
 
 def require_annotations(documents: list[dict], system: str) -> None:
     """A trained system refuses to train on documents without any gold mention (e.g. before annotation)."""
-    from gaiko.io import GaikoError
-
     if not any(doc.get("entities") for doc in documents):
         raise GaikoError(f"system {system!r} needs gold training documents, but the training split has no "
                          "annotations yet (run `gaiko build` after exporting the gold)")

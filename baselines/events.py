@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from gaiko.baselines.common import Span, char_class, require_annotations
+from gaiko.baselines.common import Span, char_class, gold_spans, require_annotations
 from gaiko.baselines.linker import Linker
 from gaiko.baselines.rules import TRIGGER_REGEX, TRIGGER_TYPE, alternation
 
@@ -96,7 +96,7 @@ class EventModel:
         for doc in documents:
             text = doc["text"]
             gold = {(ev["trigger"]["start"], ev["trigger"]["end"]): ev["type"] for ev in doc.get("events") or []}
-            spans = [(m["start"], m["end"], m["label"]) for m in doc.get("entities") or []]
+            spans = gold_spans(doc)
             for s, e in candidates(self.regex, text, spans):
                 rows.append(_features(text, s, e, self.surface_type))
                 labels.append(gold.get((s, e), NO_EVENT))

@@ -19,7 +19,7 @@ from pathlib import Path
 from gaiko import schema
 from gaiko.bio import spans_to_bio
 from gaiko.corpus import ROOT, SPLITS, Manifest, clean_documents, load_manifest
-from gaiko.documents import validate_document
+from gaiko.documents import entity_spans, validate_document
 from gaiko.io import GaikoError, atomic_path, json_problem, loads, read_text
 from gaiko.text import sentence_index, sentences
 
@@ -142,7 +142,7 @@ def sentence_id(doc_id: str, k: int) -> str:
 def ner_rows(doc: dict) -> tuple[list[dict], list[tuple[int, int, str]]]:
     """Character-token BIO rows with their triggers, one per sentence, and the mentions and triggers that
     cross a sentence boundary."""
-    spans = [(m["start"], m["end"], m["label"]) for m in doc["entities"]]
+    spans = entity_spans(doc["entities"])
     triggers = sorted((ev["trigger"]["start"], ev["trigger"]["end"], ev["type"], ev["id"], ev["realis"])
                       for ev in doc["events"])
     rows, placed = [], set()
@@ -156,10 +156,10 @@ def ner_rows(doc: dict) -> tuple[list[dict], list[tuple[int, int, str]]]:
         rows.append({
             "id": sentence_id(doc["id"], k), "sentence_id": sentence_id(doc["id"], k), "document_id": doc["id"],
             "tokens": list(doc["text"][s:e]),
-            "ner_tags": [schema.BIO_TAGS.index(t) for t in tags],
+            "ner_tags": [schema.BIO_INDEX[t] for t in tags],
             "token_offsets": [{"start": i, "end": i + 1} for i in range(s, e)],
-            "triggers": [{"event_id": f"{doc['id']}-{ev_id}", "type": schema.EVENT_LABELS.index(etype),
-                          "realis": schema.REALIS_VALUES.index(realis), "start": a, "end": b,
+            "triggers": [{"event_id": f"{doc['id']}-{ev_id}", "type": schema.EVENT_INDEX[etype],
+                          "realis": schema.REALIS_INDEX[realis], "start": a, "end": b,
                           "text": doc["text"][a:b]} for a, b, etype, ev_id, realis in here],
         })
     return rows, [sp for sp in (*spans, *triggers) if sp not in placed]
@@ -180,11 +180,11 @@ def event_rows(doc: dict) -> list[dict]:
         (s, e), cs, ce = bounds[k], bounds[first][0], bounds[last][1]
         rows.append({
             "id": f"{doc['id']}-{ev['id']}", "document_id": doc["id"], "sentence_id": sentence_id(doc["id"], k),
-            "type": schema.EVENT_LABELS.index(ev["type"]), "realis": schema.REALIS_VALUES.index(ev["realis"]),
+            "type": schema.EVENT_INDEX[ev["type"]], "realis": schema.REALIS_INDEX[ev["realis"]],
             "trigger": dict(t), "sentence": {"start": s, "end": e, "text": text[s:e]},
             "context": {"start": cs, "end": ce, "text": text[cs:ce]},
-            "arguments": [{"role": schema.ROLE_NAMES.index(a["role"]), "mention_id": a["mention_id"],
-                           "label": schema.ENTITY_LABELS.index(m["label"]),
+            "arguments": [{"role": schema.ROLE_INDEX[a["role"]], "mention_id": a["mention_id"],
+                           "label": schema.ENTITY_INDEX[m["label"]],
                            **{key: m[key] for key in ("start", "end", "text", "entity_id")}}
                           for a, m in zip(ev["arguments"], args)],
         })

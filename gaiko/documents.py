@@ -70,11 +70,13 @@ def validate_document(doc: dict) -> list[Problem]:
         eid = m.get("entity_id")
         if eid is not None:
             if m.get("label") not in schema.COREF_LABELS:
-                problem(where, "entity_id_not_allowed", f"a {m.get('label')} mention carries no entity id (got {eid!r})")
+                problem(where, "entity_id_not_allowed",
+                        f"a {m.get('label')} mention carries no entity id (got {eid!r})")
             elif not isinstance(eid, str) or not _ENTITY_ID.match(eid):
                 problem(where, "bad_entity_id", f"entity id {eid!r} is not lower_snake_case ASCII")
     for (s1, e1, a), (s2, e2, b) in overlaps(sorted(spans), drop=False):
-        problem(f"entity {b}", "overlapping_entities", f"overlaps entity {a} ({s1}-{e1} and {s2}-{e2}); mentions are flat")
+        problem(f"entity {b}", "overlapping_entities",
+                f"overlaps entity {a} ({s1}-{e1} and {s2}-{e2}); mentions are flat")
 
     event_ids: set[str] = set()
     for i, ev in enumerate(doc.get("events") or []):

@@ -39,28 +39,20 @@ def sentence_index(bounds: list[tuple[int, int]], position: int) -> int:
     return next((k for k, (_, e) in enumerate(bounds) if position < e), len(bounds) - 1)
 
 
-def is_offset(value: Any) -> bool:
-    """An offset is an int: not a bool, a float or a numeric string."""
-    return type(value) is int
+def span_problem(start: Any, end: Any, text: str, mention: Any = None, check_mention: bool = True) -> str | None:
+    """The reason code of what is wrong with a span of `text`, or None; the one offset check of the project.
 
-
-def offsets_problem(start: Any, end: Any, length: int) -> str | None:
-    """The reason code of what is wrong with the offsets of a span of a text of `length` code points, or None:
-    `offsets_not_integers` (anything but an int, bools included), `offsets_out_of_range` (not
-    0 <= start < end <= length: negative, empty, reversed or past the end)."""
+    `offsets_not_integers`: start or end is not an int (bools, floats and numeric strings are not offsets);
+    `offsets_out_of_range`: not 0 <= start < end <= len(text) (negative, empty, reversed or past the end);
+    `text_mismatch`: `check_mention` and the span's `mention` differs from `text[start:end]`.
+    """
     if type(start) is not int or type(end) is not int:
         return "offsets_not_integers"
-    if not 0 <= start < end <= length:
+    if not 0 <= start < end <= len(text):
         return "offsets_out_of_range"
-    return None
-
-
-def span_problem(start: Any, end: Any, text: str, mention: Any = None, check_mention: bool = True) -> str | None:
-    """`offsets_problem`, then `text_mismatch` when `check_mention` and `mention != text[start:end]`."""
-    bad = offsets_problem(start, end, len(text))
-    if bad is None and check_mention and mention != text[start:end]:
+    if check_mention and mention != text[start:end]:
         return "text_mismatch"
-    return bad
+    return None
 
 
 T = TypeVar("T")
