@@ -113,7 +113,7 @@ def run_extractor(argv: list[str], gold_docs: list[dict], *, workdir: Path = Pat
             path = Path(tmp) / "stdout.jsonl"
             path.write_bytes(result.stdout)
             predictions = load_predictions(path, gold_docs)
-    problems = [asdict(p) for p in predictions.problems] if predictions else []
+    problems = [p.record() for p in predictions.problems] if predictions else []
     stderr_lines = result.stderr_tail.splitlines()[-STDERR_LINES:]
     record = {
         "status": "invalid_output" if problems else result.status,

@@ -82,7 +82,6 @@ REASONS: dict[str, str] = {
     "item_before_paragraph": "a sheet item before the first paragraph line",
     "surface_not_found": "a sheet item's surface does not occur in the rest of its paragraph",
     "bad_sheet_line": "a sheet line that is not a mention or trigger line",
-    "invalid_document": "the document a reader built is not a valid gold document",
 }
 
 
@@ -115,6 +114,16 @@ class Problem:
         file = self.file or file
         prefix = "" if file is None or file == "" else f"{file}:{self.line}: " if self.line is not None else f"{file}: "
         return f"{prefix}{self}"
+
+    def record(self) -> dict[str, Any]:
+        """The problem as a JSON object: line, message, reason, rejected, and its file and where when it has them."""
+        out: dict[str, Any] = {"line": self.line, "message": self.message, "reason": self.reason,
+                               "rejected": self.rejected}
+        if self.file:
+            out["file"] = self.file
+        if self.where:
+            out["where"] = self.where
+        return out
 
     def error(self, file: str | Path | None = None, more: str = "") -> GaikoError:
         """The problem as the error a reader raises (`more`: e.g. `and_more(...)` appended to it)."""
