@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gaiko.bio import bio_to_spans
+from gaiko.documents import entity_spans, trigger_spans
 from gaiko.io import GaikoError, read_bytes
 from gaiko.schema import BIO_TAGS, ENTITY_LABELS, EVENT_LABELS, ROLE_NAMES
 
@@ -441,8 +442,7 @@ def _collect(data: bytes, name: str, gold: _Gold, budget: ScanBudget) -> _Spans:
 
 
 def _gold_tuples(doc: dict) -> tuple[set, set, set]:
-    mentions = {(m["start"], m["end"], m["label"]) for m in doc.get("entities", [])}
-    triggers = {(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in doc.get("events", [])}
+    mentions, triggers = set(entity_spans(doc.get("entities"))), set(trigger_spans(doc.get("events")))
     by_id = {m["id"]: m for m in doc.get("entities", [])}
     arguments = {(e["trigger"]["start"], e["trigger"]["end"], e["type"], a["role"], by_id[a["mention_id"]]["start"],
                   by_id[a["mention_id"]]["end"]) for e in doc.get("events", []) for a in e.get("arguments", [])
