@@ -213,12 +213,13 @@ def iter_documents(path: str | Path) -> Iterator[dict]:
         if isinstance(doc, list) and line == 1:
             raise GaikoError(f"is a JSON array, not JSON lines; {_JSONL_HINT}", path, line)
         if not isinstance(doc, dict):
-            raise GaikoError("each line must be a JSON object", path, line)
+            raise Problem(line, "each line must be a JSON object", "not_an_object").error(path)
         problems = validate_document(doc)
         if problems:
-            raise GaikoError(f"document {doc.get('id')!r}: {problems[0]}", path, line)
+            first = problems[0]
+            raise Problem(line, str(first), first.reason, where=f"document {doc.get('id')!r}").error(path)
         if doc["id"] in seen:
-            raise GaikoError(f"duplicate document id {doc['id']!r}", path, line)
+            raise Problem(line, f"duplicate document id {doc['id']!r}", "duplicate_document").error(path)
         seen.add(doc["id"])
         yield doc
 
