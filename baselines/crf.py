@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from gaiko.baselines.common import Span, char_class, entity_records, gold_spans, require_annotations
+from gaiko.baselines.events import EventModel
 from gaiko.bio import bio_to_spans, spans_to_bio
 from gaiko.text import sentences
 
@@ -80,8 +81,6 @@ class CharCRF:
 
     def fit(self, documents: list[dict]) -> CharCRF:
         import sklearn_crfsuite
-
-        from gaiko.baselines.events import EventModel
 
         require_annotations(documents, self.name)
         xs, ys = [], []
