@@ -36,6 +36,7 @@ def resolve_sheet(path: str | Path, documents: dict[str, dict]) -> dict:
     path = Path(path)
     lines = read_text(path).split("\n")
     doc_id = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("# document:")), None)
+
     def fail(line: int | None, reason: str, message: str) -> GaikoError:
         return Problem(line, message, reason).error(path)
 
