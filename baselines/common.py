@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -52,6 +53,11 @@ class System(Protocol):
     def fit(self, documents: list[dict]) -> System: ...
 
     def extract(self, documents: list[dict]) -> list[dict]: ...
+
+
+def alternation(words) -> str:
+    """A regex alternation of the words, longest first, so that the engine prefers 第一副首相 over 副首相."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def flatten(spans: Iterable[tuple[int, int, str, int]]) -> list[Span]:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from gaiko.baselines.common import entity_records, gold_spans, require_annotations
+from gaiko.baselines.common import alternation, entity_records, gold_spans, require_annotations
 from gaiko.baselines.events import build_events, candidates
-from gaiko.baselines.rules import alternation
 from gaiko.documents import trigger_spans
 
 MIN_ANNOTATED_SHARE = 0.5  # of a surface's occurrences in the training text
