@@ -17,8 +17,10 @@ from collections import Counter
 from pathlib import Path
 
 from gaiko import schema
+from gaiko.annotation.convert import convert_export
 from gaiko.bio import spans_to_bio
 from gaiko.corpus import ROOT, SPLITS, Manifest, clean_documents, load_manifest
+from gaiko.diff import bump, diff, is_empty, load_side, summary
 from gaiko.documents import entity_spans, validate_document
 from gaiko.io import GaikoError, atomic_path, json_problem, loads, read_text
 from gaiko.text import sentence_index, sentences
@@ -76,8 +78,6 @@ def load_exports(exports_dir: Path = EXPORTS_DIR, documents: dict[str, dict] | N
     without a usable annotation is allowed (a document still being annotated) unless its document is in
     `required`; a required document that no export annotates is an error.
     """
-    from gaiko.annotation.convert import convert_export
-
     gold: dict[str, dict] = {}
     source: dict[str, Path] = {}
     unannotated: dict[str, tuple[Path, list]] = {}
@@ -201,8 +201,6 @@ def folds(doc_ids: list[str] | None = None) -> list[dict]:
 def next_versions(previous: Path, docs: dict[str, dict]) -> list[dict]:
     """The release history (newest first) after this build: the previous dataset's history, with a new
     entry when the data differs from the previous dataset's (`gaiko diff`)."""
-    from gaiko.diff import bump, diff, is_empty, load_side, summary
-
     history_file = previous / VERSIONS_FILE
     history = loads(read_text(history_file)) if history_file.is_file() else []
     if not history:
