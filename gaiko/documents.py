@@ -82,7 +82,7 @@ def validate_document(doc: dict) -> list[Problem]:
     for i, ev in enumerate(doc.get("events") or []):
         where = f"event {ev.get('id', i)!s}"
         if ev.get("id") in event_ids:
-            problem(where, "duplicate_event", "duplicate event id")
+            problem(where, "duplicate_event_id", "duplicate event id")
         event_ids.add(ev.get("id"))
         if ev.get("type") not in schema.EVENT_LABELS:
             problem(where, "unknown_event_type", f"unknown event type {ev.get('type')!r}")

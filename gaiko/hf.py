@@ -23,8 +23,8 @@ from gaiko.eval.metrics import score_documents
 from gaiko.io import write_jsonl_atomic
 
 LABEL_NAMES: tuple[str, ...] = schema.BIO_TAGS
-ID2LABEL: dict[int, str] = schema.BIO_BY_INDEX
-LABEL2ID: dict[str, int] = schema.BIO_INDEX
+ID2LABEL: dict[int, str] = dict(schema.BIO_BY_INDEX)
+LABEL2ID: dict[str, int] = dict(schema.BIO_INDEX)
 IGNORE_INDEX = -100  # the label id the Trainer and its collators use for positions not to score
 
 
