@@ -17,6 +17,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from gaiko import schema
 from gaiko.annotation.convert import ConversionReport, ExportTask, annotation_to_document
+from gaiko.documents import entity_spans, trigger_spans
 
 OUTSIDE = "O"
 
@@ -52,14 +53,6 @@ def _char_labels(doc: dict, spans: list[tuple[int, int, str]]) -> list[str]:
     for start, end, label in spans:
         labels[start:end] = [label] * (end - start)
     return labels
-
-
-def _entity_spans(doc: dict) -> list[tuple[int, int, str]]:
-    return [(m["start"], m["end"], m["label"]) for m in doc["entities"]]
-
-
-def _trigger_spans(doc: dict) -> list[tuple[int, int, str]]:
-    return [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in doc["events"]]
 
 
 def _arguments(doc: dict) -> list[tuple]:
@@ -110,21 +103,21 @@ class _Tally:
             self.disagreements.append({**where, "kind": kind, "start": start, "end": end, "text": text[start:end],
                                        "a": a, "b": b, **extra})
 
-        ents_a, ents_b = _entity_spans(doc_a), _entity_spans(doc_b)
+        ents_a, ents_b = entity_spans(doc_a["entities"]), entity_spans(doc_b["entities"])
         for label in schema.ENTITY_LABELS:
             sa = [s for s in ents_a if s[2] == label]
             sb = [s for s in ents_b if s[2] == label]
             c = self.per_type.setdefault(label, Counter())
             c.update(a=len(sa), b=len(sb), strict=len(set(sa) & set(sb)),
                      a_overlapped=sum(_overlaps(s, sb) for s in sa), b_overlapped=sum(_overlaps(s, sa) for s in sb))
-        for kind, spans in (("entity", _entity_spans), ("trigger", _trigger_spans)):
-            self.chars[kind][0].extend(_char_labels(doc_a, spans(doc_a)))
-            self.chars[kind][1].extend(_char_labels(doc_b, spans(doc_b)))
+        for kind, key, spans in (("entity", "entities", entity_spans), ("trigger", "events", trigger_spans)):
+            self.chars[kind][0].extend(_char_labels(doc_a, spans(doc_a[key])))
+            self.chars[kind][1].extend(_char_labels(doc_b, spans(doc_b[key])))
 
         for span, a, b in _differences(ents_a, ents_b, lambda s: s[:2], lambda s: s[2]):
             note("entity", *span, a, b)
 
-        trig_a, trig_b = _trigger_spans(doc_a), _trigger_spans(doc_b)
+        trig_a, trig_b = trigger_spans(doc_a["events"]), trigger_spans(doc_b["events"])
         self.counts.update(trigger_a=len(trig_a), trigger_b=len(trig_b), trigger_matches=len(set(trig_a) & set(trig_b)))
         for span, a, b in _differences(trig_a, trig_b, lambda s: s[:2], lambda s: s[2]):
             note("trigger", *span, a, b)

@@ -63,7 +63,7 @@ def find_issues(docs: list[dict], inventory: dict[str, dict]) -> list[Finding]:
     labels_of_surface: dict[str, set[str]] = defaultdict(set)
     types_of_id: dict[str, set[str]] = defaultdict(set)
     for doc in docs:
-        findings += [Finding("invalid", doc["id"], p.split(":")[0], p) for p in validate_document(doc)]
+        findings += [Finding("invalid", doc["id"], p.where, str(p)) for p in validate_document(doc)]
         for m in doc["entities"]:
             labels_of_surface[m["text"]].add(m["label"])
             if m["entity_id"]:

@@ -1,6 +1,6 @@
 """Label Studio results ↔ gold documents, both ways.
 
-Export → gold (`export_to_documents`): one annotation per task is used — the non-cancelled ground-truth one,
+Export → gold (`convert_export`): one annotation per task is used — the non-cancelled ground-truth one,
 else the only non-cancelled one; several non-adjudicated annotations are an error (adjudicate: `gaiko ls
 adjudicate`); a task with none is reported as unannotated. Drafts and predictions are never gold.
 Regions labelled by the `entity` control are mentions, by the `trigger` control event triggers (a region with
@@ -36,6 +36,8 @@ from gaiko.annotation.labeling import (
 )
 from gaiko.documents import argument_order, validate_document
 from gaiko.io import GaikoError, brief
+from gaiko.problems import Problem
+from gaiko.text import overlaps, span_problem
 
 LABELS_OF_CONTROL = {ENTITY_CONTROL: schema.ENTITY_LABELS, TRIGGER_CONTROL: schema.EVENT_LABELS}
 RESULT_TYPE_OF_CONTROL = {ENTITY_CONTROL: "labels", TRIGGER_CONTROL: "labels", REALIS_CONTROL: "choices",
@@ -43,8 +45,8 @@ RESULT_TYPE_OF_CONTROL = {ENTITY_CONTROL: "labels", TRIGGER_CONTROL: "labels", R
 DIRECTIONS = ("right", "left", "bi")
 # Task meta key: relations per pushed annotation / prediction ("annotation:ID", "prediction:ID" → count).
 PUSHED_RELATIONS = "gaiko_pushed_relations"
-ENTITY_ORDER = {name: i for i, name in enumerate(schema.ENTITY_LABELS)}
-EVENT_ORDER = {name: i for i, name in enumerate(schema.EVENT_LABELS)}
+# The reason code of a label a control does not know.
+UNKNOWN_LABEL_OF_CONTROL = {ENTITY_CONTROL: "unknown_label", TRIGGER_CONTROL: "unknown_event_type"}
 # The entity type of a mention created for a predicted argument that matches no predicted entity.
 DEFAULT_ARGUMENT_TYPE = {r.name: r.entity_types[0] for r in schema.ROLES}
 
@@ -90,27 +92,31 @@ class ExportTask:
     def __init__(self, task: Any, source: str):
         self.source = source
         if not isinstance(task, dict):
-            raise GaikoError("each task of the export must be a JSON object", source)
+            raise Problem(None, "each task of the export must be a JSON object", "not_an_object").error(source)
         self.id, self.doc_id = task.get("id"), None
         data = task.get("data")
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            raise self.error("data has no 'text' string")
+            raise self.error("bad_task_data", "data has no 'text' string")
         if not isinstance(data.get("doc_id"), str) or not data["doc_id"]:
-            raise self.error("data has no 'doc_id' (tasks must be imported with `gaiko ls push`)")
+            raise self.error("bad_task_data", "data has no 'doc_id' (tasks must be imported with `gaiko ls push`)")
         self.data, self.doc_id, self.raw_text = data, data["doc_id"], data["text"]
         self.removed = [i for i, ch in enumerate(self.raw_text) if ch == "\r" and self.raw_text[i + 1: i + 2] == "\n"]
         self.text = self.raw_text.replace("\r\n", "\n").replace("\r", "\n")
 
-    def error(self, problem: str, annotation: Any = None, region: str | None = None) -> GaikoError:
-        """One error line: task id and document, annotation id and the region as the UI shows it."""
+    def problem(self, reason: str, message: str, annotation: Any = None, region: str | None = None) -> Problem:
+        """A problem placed by task id and document, annotation id and the region as the UI shows it."""
         where = f"task {self.id}" + (f" ({self.doc_id})" if self.doc_id else "")
         where += f" annotation {brief(annotation)}" if annotation is not None else ""
         where += f" region {region}" if region is not None else ""
-        return GaikoError(f"{where}: {problem}", self.source)
+        return Problem(None, message, reason, where=where)
+
+    def error(self, reason: str, message: str, annotation: Any = None, region: str | None = None) -> GaikoError:
+        """The problem as one error line of the export (`problem`)."""
+        return self.problem(reason, message, annotation, region).error(self.source)
 
     def region(self, rid: Any, start: Any = None, end: Any = None) -> str:
         """A region named by its text and offsets (what an annotator can find) and its id (the Info panel's)."""
-        if _is_int(start) and _is_int(end) and 0 <= start < end <= len(self.raw_text):
+        if span_problem(start, end, self.raw_text, check_mention=False) is None:
             return f"{brief(self.raw_text[start:end])} at {start}-{end} (id {brief(rid)})"
         return f"id {brief(rid)}"
 
@@ -119,28 +125,25 @@ class ExportTask:
         return offset - bisect.bisect_left(self.removed, offset)
 
 
-def _is_int(value: Any) -> bool:
-    return type(value) is int
-
-
 def _collapse(s: str) -> str:
     return " ".join(s.split())
 
 
-def _single(values: Any, allowed: tuple[str, ...], what: str, fail) -> str:
+def _single(values: Any, allowed: tuple[str, ...], what: str, unknown: str, fail) -> str:
+    """The one value of a result, from `allowed`; `unknown` is the reason code of a value not allowed."""
     if not isinstance(values, list) or len(values) != 1:
-        raise fail(f"expected exactly one {what}, got {brief(values)}")
+        raise fail("bad_result", f"expected exactly one {what}, got {brief(values)}")
     if values[0] not in allowed:
-        raise fail(f"unknown {what} {brief(values[0])} (known: {', '.join(allowed)})")
+        raise fail(unknown, f"unknown {what} {brief(values[0])} (known: {', '.join(allowed)})")
     return values[0]
 
 
 def _entity_id(values: Any, fail) -> str | None:
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise fail(f"entity id must be a list of strings, got {brief(values)}")
+        raise fail("bad_result", f"entity id must be a list of strings, got {brief(values)}")
     ids = sorted({v.strip() for v in values if v.strip()})
     if len(ids) > 1:
-        raise fail(f"several entity ids {ids!r}; keep one")
+        raise fail("several_entity_ids", f"several entity ids {ids!r}; keep one")
     return ids[0] if ids else None
 
 
@@ -151,32 +154,34 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
     relations: list[dict] = []
     result = annotation.get("result")
     if not isinstance(result, list):
-        raise task.error("'result' is not a list", aid)
+        raise task.error("not_a_list", "'result' is not a list", aid)
     for r in result:
         if not isinstance(r, dict):
-            raise task.error(f"result item is not an object: {brief(r)}", aid)
+            raise task.error("not_an_object", f"result item is not an object: {brief(r)}", aid)
         if r.get("type") == "relation":
             relations.append(r)
             continue
         rid, value = r.get("id"), r.get("value")
         start, end = (value.get("start"), value.get("end")) if isinstance(value, dict) else (None, None)
 
-        def fail(problem: str, rid=rid, start=start, end=end) -> GaikoError:
-            return task.error(problem, aid, task.region(rid, start, end))
+        def fail(reason: str, message: str, rid=rid, start=start, end=end) -> GaikoError:
+            return task.error(reason, message, aid, task.region(rid, start, end))
 
         if not isinstance(rid, str) or not rid:
-            raise fail(f"region id must be a non-empty string, got {brief(rid)}")
+            raise fail("bad_region_id", f"region id must be a non-empty string, got {brief(rid)}")
         control = r.get("from_name")
         if control not in RESULT_TYPE_OF_CONTROL or r.get("to_name", TEXT_NAME) != TEXT_NAME:
-            raise fail(f"unknown control {brief(control)} (the project's labeling config is not the generated one)")
+            raise fail("unknown_control",
+                       f"unknown control {brief(control)} (the project's labeling config is not the generated one)")
         if r.get("type") != RESULT_TYPE_OF_CONTROL[control]:
-            raise fail(f"control {brief(control)} gave a result of type {brief(r.get('type'))}")
+            raise fail("bad_result", f"control {brief(control)} gave a result of type {brief(r.get('type'))}")
         if not isinstance(value, dict):
-            raise fail("result has no 'value' object")
-        if not (_is_int(start) and _is_int(end)):
-            raise fail(f"start/end must be integers, got {brief(start)}/{brief(end)}")
-        if not 0 <= start < end <= len(task.raw_text):
-            raise fail(f"region {start}-{end} is empty or outside the text (length {len(task.raw_text)})")
+            raise fail("bad_result", "result has no 'value' object")
+        bad = span_problem(start, end, task.raw_text, check_mention=False)
+        if bad == "offsets_not_integers":
+            raise fail(bad, f"start/end must be integers, got {brief(start)}/{brief(end)}")
+        if bad == "offsets_out_of_range":
+            raise fail(bad, f"region {start}-{end} is empty or outside the text (length {len(task.raw_text)})")
         span_text = task.raw_text[start:end]
         shown = value.get("text")
         if isinstance(shown, str) and shown != span_text:
@@ -184,18 +189,20 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
             # whitespace gained or lost at an edge means the span is not what the annotator saw.
             inner = shown == shown.strip() and span_text == span_text.strip()
             if not inner or _collapse(shown) != _collapse(span_text):
-                raise fail(f"value.text {brief(shown)} != text[{start}:{end}] {brief(span_text)}")
+                raise fail("text_mismatch", f"value.text {brief(shown)} != text[{start}:{end}] {brief(span_text)}")
             report.whitespace_mismatches += 1
         region = regions.setdefault(rid, {"start": start, "end": end})
         if (region["start"], region["end"]) != (start, end):
-            raise fail(f"results of one region disagree on its offsets ({region['start']}-{region['end']} "
+            raise fail("region_disagrees",
+                       f"results of one region disagree on its offsets ({region['start']}-{region['end']} "
                        f"and {start}-{end})")
         if control in region:
-            raise fail(f"region has two {control!r} results")
+            raise fail("region_disagrees", f"region has two {control!r} results")
         if control in LABELS_OF_CONTROL:
-            region[control] = _single(value.get("labels"), LABELS_OF_CONTROL[control], f"{control} label", fail)
+            region[control] = _single(value.get("labels"), LABELS_OF_CONTROL[control], f"{control} label",
+                                      UNKNOWN_LABEL_OF_CONTROL[control], fail)
         elif control == REALIS_CONTROL:
-            region[control] = _single(value.get("choices"), schema.REALIS_VALUES, "realis", fail)
+            region[control] = _single(value.get("choices"), schema.REALIS_VALUES, "realis", "unknown_realis", fail)
         else:
             region[control] = _entity_id(value.get("text"), fail)
 
@@ -204,33 +211,38 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
 
     for rid, region in regions.items():
         if ENTITY_CONTROL in region and TRIGGER_CONTROL in region:
-            raise task.error(f"region has both an entity label ({region[ENTITY_CONTROL]}) and a trigger label "
+            raise task.error("entity_and_trigger",
+                             f"region has both an entity label ({region[ENTITY_CONTROL]}) and a trigger label "
                              f"({region[TRIGGER_CONTROL]}), e.g. from a label hotkey pressed while it was "
                              "selected; remove one label and label that span again as a separate region",
                              aid, named(rid))
         if ENTITY_CONTROL not in region and TRIGGER_CONTROL not in region:
-            raise task.error("per-region result for a region that has no entity or trigger label", aid, named(rid))
+            raise task.error("unlabelled_region",
+                             "per-region result for a region that has no entity or trigger label", aid, named(rid))
         if REALIS_CONTROL in region and TRIGGER_CONTROL not in region:
-            raise task.error(f"realis {region[REALIS_CONTROL]} on a {region[ENTITY_CONTROL]} mention, e.g. from a "
+            raise task.error("misplaced_realis",
+                             f"realis {region[REALIS_CONTROL]} on a {region[ENTITY_CONTROL]} mention, e.g. from a "
                              "realis hotkey pressed while it was selected; remove it (the realis applies to "
                              "triggers only)", aid, named(rid))
         if TRIGGER_CONTROL in region and REALIS_CONTROL not in region:
-            raise task.error(f"{region[TRIGGER_CONTROL]} trigger has no realis; choose one", aid, named(rid))
+            raise task.error("missing_realis",
+                             f"{region[TRIGGER_CONTROL]} trigger has no realis; choose one", aid, named(rid))
         if region.get(ENTITY_ID_CONTROL) and region.get(ENTITY_CONTROL) not in schema.COREF_LABELS:
-            raise task.error(f"entity id {region[ENTITY_ID_CONTROL]!r} on a region that is not a mention of "
+            raise task.error("entity_id_not_allowed",
+                             f"entity id {region[ENTITY_ID_CONTROL]!r} on a region that is not a mention of "
                              f"a type with entity ids ({', '.join(sorted(schema.COREF_LABELS))})", aid, named(rid))
 
     def span(region: dict) -> tuple[int, int]:
         return task.shift(region["start"]), task.shift(region["end"])
 
     mention_regions = sorted((rid for rid, g in regions.items() if ENTITY_CONTROL in g),
-                             key=lambda rid: (*span(regions[rid]), ENTITY_ORDER[regions[rid][ENTITY_CONTROL]]))
-    for a, b in zip(mention_regions, mention_regions[1:]):
-        if span(regions[b])[0] < span(regions[a])[1]:
-            raise task.error(f"mention overlaps mention region {named(a)}; mentions are flat", aid, named(b))
+                             key=lambda rid: (*span(regions[rid]), schema.ENTITY_INDEX[regions[rid][ENTITY_CONTROL]]))
+    for a, b in overlaps(mention_regions, lambda rid: span(regions[rid]), drop=False):
+        raise task.error("overlapping_entities", f"mention overlaps mention region {named(a)}; mentions are flat",
+                         aid, named(b))
     mention_ids = {rid: f"m{i}" for i, rid in enumerate(mention_regions, start=1)}
     trigger_regions = sorted((rid for rid, g in regions.items() if TRIGGER_CONTROL in g),
-                             key=lambda rid: (*span(regions[rid]), EVENT_ORDER[regions[rid][TRIGGER_CONTROL]]))
+                             key=lambda rid: (*span(regions[rid]), schema.EVENT_INDEX[regions[rid][TRIGGER_CONTROL]]))
     arguments: dict[str, list[tuple[str, str]]] = {rid: [] for rid in trigger_regions}
 
     for rel in relations:
@@ -238,23 +250,27 @@ def annotation_to_document(task: ExportTask, annotation: dict, report: Conversio
         where = f"relation {brief(ends[0])}→{brief(ends[1])}"
         for end in ends:
             if not isinstance(end, str):
-                raise task.error(f"{where}: region ids must be strings, got {brief(end)}", aid)
+                raise task.error("bad_region_id", f"{where}: region ids must be strings, got {brief(end)}", aid)
             if end not in regions:
-                raise task.error(f"{where}: the region it points to is missing", aid, named(end))
+                raise task.error("bad_relation", f"{where}: the region it points to is missing", aid, named(end))
         if rel.get("direction", "right") not in DIRECTIONS:
-            raise task.error(f"{where}: unknown direction {brief(rel.get('direction'))}", aid, named(ends[0]))
+            raise task.error("bad_relation",
+                             f"{where}: unknown direction {brief(rel.get('direction'))}", aid, named(ends[0]))
         # Oriented by its ends (no region is both a trigger and a mention), whatever its direction.
         fits = [(t, m) for t, m in (ends, ends[::-1]) if TRIGGER_CONTROL in regions[t] and ENTITY_CONTROL in regions[m]]
         if not fits:
-            raise task.error(f"{where} does not link an event trigger to a mention", aid, named(ends[0]))
+            raise task.error("bad_relation",
+                             f"{where} does not link an event trigger to a mention", aid, named(ends[0]))
         trigger, mention = fits[0]
-        role = _single(rel.get("labels"), schema.ROLE_NAMES, "role",
-                       lambda p: task.error(f"{where}: {p}", aid, named(trigger)))
+        role = _single(rel.get("labels"), schema.ROLE_NAMES, "role", "unknown_role",
+                       lambda reason, p: task.error(reason, f"{where}: {p}", aid, named(trigger)))
         label = regions[mention][ENTITY_CONTROL]
         if label not in schema.ROLE_ENTITY_TYPES[role]:
-            raise task.error(f"{where}: a {role} cannot be a {label} mention", aid, named(mention))
+            raise task.error("role_type_mismatch",
+                             f"{where}: a {role} cannot be a {label} mention", aid, named(mention))
         if (role, mention) in arguments[trigger]:
-            raise task.error(f"{where}: duplicate {role} relation to mention {named(mention)}", aid, named(trigger))
+            raise task.error("duplicate_argument",
+                             f"{where}: duplicate {role} relation to mention {named(mention)}", aid, named(trigger))
         arguments[trigger].append((role, mention))
 
     entities = []
@@ -296,25 +312,26 @@ def lost_relations(task: ExportTask, raw_task: dict) -> list[str]:
 def _choose_annotation(task: ExportTask, raw_task: dict, report: ConversionReport) -> dict | None:
     annotations = raw_task.get("annotations") or []
     if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
-        raise task.error("'annotations' is not a list of objects")
+        raise task.error("not_a_list", "'annotations' is not a list of objects")
     for a in annotations:
         for flag in ("was_cancelled", "ground_truth"):
             if flag in a and type(a[flag]) is not bool:
-                raise task.error(f"{flag!r} must be true or false, got {brief(a[flag])}", a.get("id"))
+                raise task.error("bad_flag", f"{flag!r} must be true or false, got {brief(a[flag])}", a.get("id"))
     live = [a for a in annotations if not a.get("was_cancelled")]
     report.cancelled_skipped += len(annotations) - len(live)
     report.drafts_ignored += len(raw_task.get("drafts") or [])
     report.predictions_ignored += len(raw_task.get("predictions") or [])
     truth = [a for a in live if a.get("ground_truth")]
     if len(truth) > 1:
-        raise task.error(f"{len(truth)} ground-truth annotations ({', '.join(str(a.get('id')) for a in truth)}); "
+        raise task.error("several_annotations",
+                         f"{len(truth)} ground-truth annotations ({', '.join(str(a.get('id')) for a in truth)}); "
                          f"keep one: gaiko ls adjudicate {task.doc_id} --annotation ID")
     if truth:
         report.ground_truth_used += 1
         report.superseded_by_ground_truth += len(live) - 1
         return truth[0]
     if len(live) > 1:
-        raise task.error(f"{len(live)} annotations by different annotators "
+        raise task.error("several_annotations", f"{len(live)} annotations by different annotators "
                          f"({', '.join(str(a.get('id')) for a in live)}); adjudicate: gaiko ls adjudicate "
                          f"{task.doc_id} --annotation ID")
     return live[0] if live else None
@@ -328,31 +345,33 @@ def convert_export(export: Any, source: str, documents: dict[str, dict] | None =
     clean text; `require_complete` makes an unannotated task an error instead of a counted omission.
     """
     if not isinstance(export, list):
-        raise GaikoError("a Label Studio JSON export is a list of tasks", source)
+        raise Problem(None, "a Label Studio JSON export is a list of tasks", "not_a_task_list").error(source)
     report, docs, seen = ConversionReport(tasks=len(export)), [], {}
     for raw_task in export:
         task = ExportTask(raw_task, source)
         if task.doc_id in seen:
-            raise task.error(f"document {brief(task.doc_id)} is also task {seen[task.doc_id]}")
+            raise task.error("duplicate_task", f"document {brief(task.doc_id)} is also task {seen[task.doc_id]}")
         seen[task.doc_id] = task.id
         report.newline_tasks += task.text != task.raw_text
         expected = task.data.get("text_sha256")
         if expected is not None and expected != text_sha256(task.text):
-            raise task.error("text differs from the text it was imported with (text_sha256 mismatch)")
+            raise task.error("text_changed", "text differs from the text it was imported with (text_sha256 mismatch)")
         clean = None
         if documents is not None:
             clean = documents.get(task.doc_id)
             if clean is None:
-                raise task.error(f"no clean document {brief(task.doc_id)}")
+                raise task.error("unknown_document", f"no clean document {brief(task.doc_id)}")
             if clean["text"] != task.text:
-                raise task.error(f"text differs from the clean document (sha256 {text_sha256(task.text)[:12]} "
+                raise task.error("text_changed",
+                                 f"text differs from the clean document (sha256 {text_sha256(task.text)[:12]} "
                                  f"vs {text_sha256(clean['text'])[:12]}); re-import the task")
         report.relation_losses.extend(lost_relations(task, raw_task))
         annotation = _choose_annotation(task, raw_task, report)
         if annotation is None:
             if require_complete:
                 cancelled, predicted = len(raw_task.get("annotations") or []), len(raw_task.get("predictions") or [])
-                raise task.error(f"no usable annotation ({cancelled} cancelled; {predicted} pre-annotations, "
+                raise task.error("not_annotated",
+                                 f"no usable annotation ({cancelled} cancelled; {predicted} pre-annotations, "
                                  "which are never gold)")
             report.unannotated.append(task.doc_id)
             continue
@@ -361,7 +380,7 @@ def convert_export(export: Any, source: str, documents: dict[str, dict] | None =
             doc = {**clean, "entities": doc["entities"], "events": doc["events"]}
         problems = validate_document(doc)
         if problems:
-            raise task.error(problems[0], annotation.get("id"))
+            raise task.error(problems[0].reason, str(problems[0]), annotation.get("id"))
         report.annotations_used += 1
         report.mentions += len(doc["entities"])
         report.events += len(doc["events"])
@@ -369,11 +388,6 @@ def convert_export(export: Any, source: str, documents: dict[str, dict] | None =
         docs.append(doc)
     docs.sort(key=lambda d: d["id"])
     return Conversion(docs, report)
-
-
-def export_to_documents(export: list[dict], source: str, documents: dict[str, dict] | None = None) -> list[dict]:
-    """Gold documents (documents shape) from a Label Studio JSON export; see `convert_export`."""
-    return convert_export(export, source, documents).documents
 
 
 def _region(rid: str, control: str, start: int, end: int, text: str | list[str], **value: Any) -> dict:
@@ -403,8 +417,8 @@ def _relations(trigger_id: str, arguments: list[tuple[str, str]], where: str,
         elif dropped is not None:
             dropped.append(f"{where}: event {trigger_id}: {role} of region {mention_id}")
         else:
-            raise GaikoError(f"{where}: event {trigger_id} has three roles on one mention; Label Studio keeps at "
-                             "most two relations between two regions (one each way)")
+            raise Problem(None, f"event {trigger_id} has three roles on one mention; Label Studio keeps at most two "
+                          "relations between two regions (one each way)", "too_many_roles", where=where).error()
     return relations
 
 
@@ -413,7 +427,8 @@ def documents_to_results(doc: dict) -> list[dict]:
     mention_ids = {m["id"] for m in doc["entities"]}
     clash = mention_ids & {e["id"] for e in doc["events"]}
     if clash:
-        raise GaikoError(f"document {doc['id']!r}: ids {sorted(clash)} name both a mention and an event")
+        raise Problem(None, f"ids {sorted(clash)} name both a mention and an event", "id_clash",
+                      where=f"document {doc['id']!r}").error()
     results = []
     for m in doc["entities"]:
         results.append(_region(m["id"], ENTITY_CONTROL, m["start"], m["end"], m["text"], labels=[m["label"]]))
@@ -435,37 +450,40 @@ def predictions_to_results(text: str, prediction: dict, where: str, dropped: lis
 
     def span(obj: Any, what: str) -> tuple[int, int]:
         start, end = (obj.get("start"), obj.get("end")) if isinstance(obj, dict) else (None, None)
-        if not (_is_int(start) and _is_int(end) and 0 <= start < end <= len(text)):
-            raise GaikoError(f"{where}: {what} has bad offsets {brief(start)}-{brief(end)} (text length {len(text)})")
+        if bad := span_problem(start, end, text, check_mention=False):
+            raise fail(bad, f"{what} has bad offsets {brief(start)}-{brief(end)} (text length {len(text)})")
         return start, end
 
-    def known(value: Any, allowed: tuple[str, ...], what: str) -> str:
+    def known(value: Any, allowed: tuple[str, ...], what: str, reason: str) -> str:
         if value not in allowed:
-            raise GaikoError(f"{where}: unknown {what} {brief(value)}")
+            raise fail(reason, f"unknown {what} {brief(value)}")
         return value
+
+    def fail(reason: str, message: str) -> GaikoError:
+        return Problem(None, message, reason, where=where).error()
 
     results, mention_at = [], {}
     for i, ent in enumerate(prediction.get("entities") or []):
         start, end = span(ent, f"entity {i}")
         rid = f"m{i + 1}"
-        label = known(ent.get("label"), schema.ENTITY_LABELS, "entity label")
+        label = known(ent.get("label"), schema.ENTITY_LABELS, "entity label", "unknown_label")
         results.append(_region(rid, ENTITY_CONTROL, start, end, text[start:end], labels=[label]))
         mention_at.setdefault((start, end), rid)
     relations = []  # (trigger region, its (role, mention region) arguments)
     for i, ev in enumerate(prediction.get("events") or []):
         if not isinstance(ev, dict):
-            raise GaikoError(f"{where}: event {i} is not an object")
+            raise fail("not_an_object", f"event {i} is not an object")
         start, end = span(ev.get("trigger"), f"event {i} trigger")
         rid = f"e{i + 1}"
         results.append(_region(rid, TRIGGER_CONTROL, start, end, text[start:end],
-                               labels=[known(ev.get("type"), schema.EVENT_LABELS, "event type")]))
+                               labels=[known(ev.get("type"), schema.EVENT_LABELS, "event type", "unknown_event_type")]))
         if ev.get("realis") is not None:
             results.append(_region(rid, REALIS_CONTROL, start, end, text[start:end],
-                                   choices=[known(ev["realis"], schema.REALIS_VALUES, "realis")]))
+                                   choices=[known(ev["realis"], schema.REALIS_VALUES, "realis", "unknown_realis")]))
         arguments = []
         for j, arg in enumerate(ev.get("arguments") or []):
             a_span = span(arg, f"event {i} argument {j}")
-            role = known(arg.get("role"), schema.ROLE_NAMES, "role")
+            role = known(arg.get("role"), schema.ROLE_NAMES, "role", "unknown_role")
             if a_span not in mention_at:
                 mention_at[a_span] = f"a{len(mention_at) + 1}"
                 results.append(_region(mention_at[a_span], ENTITY_CONTROL, *a_span, text[slice(*a_span)],

@@ -25,9 +25,10 @@ import re
 from pathlib import Path
 
 from gaiko import schema
-from gaiko.build import sentences
 from gaiko.documents import argument_order, validate_document
 from gaiko.io import GaikoError, read_text
+from gaiko.problems import Problem, and_more
+from gaiko.text import sentences
 
 _PARAGRAPH = re.compile(r"^P(\d+)$")
 def resolve_sheet(path: str | Path, documents: dict[str, dict]) -> dict:
@@ -35,8 +36,12 @@ def resolve_sheet(path: str | Path, documents: dict[str, dict]) -> dict:
     path = Path(path)
     lines = read_text(path).split("\n")
     doc_id = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("# document:")), None)
+
+    def fail(line: int | None, reason: str, message: str) -> GaikoError:
+        return Problem(line, message, reason).error(path)
+
     if doc_id not in documents:
-        raise GaikoError(f"'# document: ID' header missing or unknown id {doc_id!r}", path, 1)
+        raise fail(1, "missing_header", f"'# document: ID' header missing or unknown id {doc_id!r}")
     doc = documents[doc_id]
     text = doc["text"]
     paragraph_starts = [0]
@@ -54,30 +59,31 @@ def resolve_sheet(path: str | Path, documents: dict[str, dict]) -> dict:
         if m := _PARAGRAPH.match(line):
             p = int(m.group(1))
             if p >= len(paragraph_starts):
-                raise GaikoError(f"paragraph P{p} does not exist (the text has {len(paragraph_starts)})", path, number)
+                raise fail(number, "unknown_paragraph",
+                           f"paragraph P{p} does not exist (the text has {len(paragraph_starts)})")
             cursor = paragraph_starts[p]
             limit = paragraph_starts[p + 1] - 1 if p + 1 < len(paragraph_starts) else len(text)
             continue
         if cursor is None:
-            raise GaikoError("an item before the first 'P<n>' paragraph line", path, number)
+            raise fail(number, "item_before_paragraph", "an item before the first 'P<n>' paragraph line")
         fields = [f.strip() for f in line.split("|")]
         is_trigger = fields[0].startswith("@")
         surface = fields[0].lstrip("@").strip()
         start = text.find(surface, cursor, limit) if surface else -1
         if start == -1:
-            raise GaikoError(f"{surface!r} not found in the rest of the paragraph: "
-                             f"{text[cursor:limit][:40]!r}", path, number)
+            raise fail(number, "surface_not_found",
+                       f"{surface!r} not found in the rest of the paragraph: {text[cursor:limit][:40]!r}")
         end = start + len(surface)
         cursor = end
         if is_trigger:
             if len(fields) not in (3, 4):
-                raise GaikoError("a trigger line is '@surface | TYPE | REALIS [| role=ref; ...]'", path, number)
+                raise fail(number, "bad_sheet_line", "a trigger line is '@surface | TYPE | REALIS [| role=ref; ...]'")
             event = {"type": fields[1], "realis": fields[2],
                      "trigger": {"start": start, "end": end, "text": surface}, "arguments": []}
             triggers.append((number, event, fields[3] if len(fields) == 4 else ""))
         else:
             if len(fields) not in (2, 3):
-                raise GaikoError("a mention line is 'surface | LABEL [| entity_id]'", path, number)
+                raise fail(number, "bad_sheet_line", "a mention line is 'surface | LABEL [| entity_id]'")
             mentions.append({"start": start, "end": end, "label": fields[1], "text": surface,
                              "entity_id": fields[2] if len(fields) == 3 and fields[2] else None})
 
@@ -89,11 +95,10 @@ def resolve_sheet(path: str | Path, documents: dict[str, dict]) -> dict:
         for part in filter(None, (p.strip() for p in spec.split(";"))):
             role, _, ref = (s.strip() for s in part.partition("="))
             if role not in schema.ROLE_NAMES:
-                raise GaikoError(f"unknown role {role!r} (roles: {', '.join(schema.ROLE_NAMES)})", path, number)
+                raise fail(number, "unknown_role", f"unknown role {role!r} (roles: {', '.join(schema.ROLE_NAMES)})")
             mention = _resolve_argument(text, mentions, event["trigger"]["start"], ref)
             if mention is None:
-                raise GaikoError(f"argument {role}={ref}: no such mention in the document",
-                                 path, number)
+                raise fail(number, "unknown_mention", f"argument {role}={ref}: no such mention in the document")
             event["arguments"].append({"role": role, "mention_id": mention["id"]})
         by_id = {m["id"]: m for m in mentions}
         event["arguments"].sort(key=lambda a: argument_order(a["role"], by_id[a["mention_id"]]["start"],
@@ -104,7 +109,7 @@ def resolve_sheet(path: str | Path, documents: dict[str, dict]) -> dict:
     annotated = {**doc, "entities": mentions, "events": events}
     problems = validate_document(annotated)
     if problems:
-        raise GaikoError(f"{problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""), path)
+        raise problems[0].error(path, and_more(len(problems) - 1))
     return annotated
 
 

@@ -115,7 +115,7 @@ def _user_id(client: LabelStudio, email: str) -> int:
 
 def load_predictions(path: str | Path, documents: list[dict]) -> dict[str, dict]:
     """Predictions by document id; any problem the harness would report is an error here (nothing pushed)."""
-    from gaiko.eval.predictions import load_predictions as read_checked
+    from gaiko.predictions import load_predictions as read_checked
 
     return _checked(read_checked(path, documents), path)
 
@@ -123,7 +123,7 @@ def load_predictions(path: str | Path, documents: list[dict]) -> dict[str, dict]
 def checked_predictions(predictions: list[dict], documents: list[dict], source: str) -> dict[str, dict]:
     """Predictions made by the caller (an extractor run on `documents`) by document id, checked like a
     predictions file; `source` names them in an error."""
-    from gaiko.eval.predictions import clean_records
+    from gaiko.predictions import clean_records
 
     return _checked(clean_records(list(enumerate(predictions, start=1)), documents), source)
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Protocol
+
+from gaiko.documents import entity_spans
+from gaiko.io import GaikoError
 
 Span = tuple[int, int, str]
 
@@ -51,6 +55,11 @@ class System(Protocol):
     def extract(self, documents: list[dict]) -> list[dict]: ...
 
 
+def alternation(words) -> str:
+    """A regex alternation of the words, longest first, so that the engine prefers 第一副首相 over 副首相."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
 def flatten(spans: Iterable[tuple[int, int, str, int]]) -> list[Span]:
     """Non-overlapping spans: longest first, then lowest rank (the caller's priority), then leftmost."""
     taken: list[Span] = []
@@ -67,13 +76,11 @@ def entity_records(spans: Iterable[Span]) -> list[dict]:
 
 
 def gold_spans(doc: dict) -> list[Span]:
-    return [(m["start"], m["end"], m["label"]) for m in doc.get("entities") or []]
+    return entity_spans(doc.get("entities"))
 
 
 def require_annotations(documents: list[dict], system: str) -> None:
     """A trained system refuses to train on documents without any gold mention (e.g. before annotation)."""
-    from gaiko.io import GaikoError
-
     if not any(doc.get("entities") for doc in documents):
         raise GaikoError(f"system {system!r} needs gold training documents, but the training split has no "
                          "annotations yet (run `gaiko build` after exporting the gold)")

@@ -14,8 +14,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from gaiko.baselines.common import Span, char_class, entity_records, gold_spans, require_annotations
+from gaiko.baselines.events import EventModel
 from gaiko.bio import bio_to_spans, spans_to_bio
-from gaiko.build import sentences
+from gaiko.text import sentences
 
 WINDOW = 2
 # L1/L2 weights chosen on the validation document and 2-fold CV of the training documents: the CRF
@@ -80,8 +81,6 @@ class CharCRF:
 
     def fit(self, documents: list[dict]) -> CharCRF:
         import sklearn_crfsuite
-
-        from gaiko.baselines.events import EventModel
 
         require_annotations(documents, self.name)
         xs, ys = [], []

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from gaiko.baselines.common import entity_records, gold_spans, require_annotations
+from gaiko.baselines.common import alternation, entity_records, gold_spans, require_annotations
 from gaiko.baselines.events import build_events, candidates
-from gaiko.baselines.lexicon import alternation
+from gaiko.documents import trigger_spans
 
 MIN_ANNOTATED_SHARE = 0.5  # of a surface's occurrences in the training text
 
@@ -45,7 +45,7 @@ def _inside_number(text: str, start: int, end: int) -> bool:
 
 
 def _triggers(doc: dict):
-    return [(ev["trigger"]["start"], ev["trigger"]["end"], ev["type"]) for ev in doc.get("events") or []]
+    return trigger_spans(doc.get("events"))
 
 
 class Gazetteer:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gaiko.baselines.rules import LEXICONS
+from gaiko.build import load_split
 from gaiko.io import read_text
 from gaiko.paths import LEXICON_AUDIT_FILE
 
@@ -20,8 +22,6 @@ HEADER = "lexicon\tentry\theld_out_occurrences\tjustification"
 
 def held_out_only(training: list[dict], held_out: list[dict]) -> list[tuple[str, str, int, str]]:
     """(lexicon, entry, occurrences in held-out texts, kind of knowledge) of entries absent from training texts."""
-    from gaiko.baselines.rules import LEXICONS
-
     rows = []
     for name, (kind, words) in LEXICONS.items():
         for word in sorted(set(words)):
@@ -40,6 +40,4 @@ def read_audit(path: Path = AUDIT_FILE) -> str:
 
 
 if __name__ == "__main__":  # python -m gaiko.baselines.lexicon_audit > baselines/lexicon_audit.tsv (then review)
-    from gaiko.build import load_split
-
     print(format_audit(held_out_only(load_split("train"), load_split("validation") + load_split("test"))), end="")

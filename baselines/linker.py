@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from gaiko import schema
 from gaiko.baselines.common import Span
-from gaiko.build import sentences
+from gaiko.text import sentences
 
 # Words between a chain and its particle that do not change who acts: honorifics and designators.
 SKIPPED_AFTER_CHAIN = ("同志", "首脳", "両国", "政府間", "間", "当局", "政府", "氏", "さん", "ら", "側", "など", "の高官",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gaiko.baselines.leaderboard import ensure_dataset
+from gaiko.baselines.registry import create
+from gaiko.build import load_split
 from gaiko.documents import strip_annotations
 from gaiko.io import write_jsonl_atomic
 
@@ -12,10 +15,6 @@ TRAINING_SPLIT = "train"
 
 def system_predictions(system_name: str, documents: list[dict]) -> list[dict]:
     """Train on the training split when the system needs it, then predict `documents` (annotations unseen)."""
-    from gaiko.baselines.leaderboard import ensure_dataset
-    from gaiko.baselines.registry import create
-    from gaiko.build import load_split
-
     system = create(system_name)
     ensure_dataset()
     if system.trainable:
@@ -25,8 +24,6 @@ def system_predictions(system_name: str, documents: list[dict]) -> list[dict]:
 
 def predict(system_name: str, split: str, out: Path) -> int:
     """Predictions of a system for `split`, written to `out`; returns the count."""
-    from gaiko.build import load_split
-
     predictions = system_predictions(system_name, load_split(split))
     write_jsonl_atomic(out, predictions)
     return len(predictions)

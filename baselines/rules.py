@@ -7,17 +7,17 @@ table order. Boundaries follow the annotation guidelines (頃 and ぶり inside,
 19日未明 → DATE + TIME; プーチン|大統領 → PERSON + TITLE; 露朝 → GPE + GPE).
 
 The lexicons hold general domain knowledge (countries, capitals, well-known leaders, common titles,
-international organizations, the usual Japanese words for PLOVER actions), not surfaces learned from
-the gold; `gazetteer` is the system that memorizes the training split.
+international organizations, the usual Japanese words for PLOVER actions: `TRIGGERS`, kept with the event
+machinery in `gaiko.baselines.events`), not surfaces learned from the gold; `gazetteer` is the system that
+memorizes the training split.
 """
 
 from __future__ import annotations
 
 import re
 
-from gaiko.baselines.common import Span, entity_records, flatten
-from gaiko.baselines.events import lexicon_events
-from gaiko.baselines.lexicon import TRIGGERS, alternation
+from gaiko.baselines.common import Span, alternation, entity_records, flatten
+from gaiko.baselines.events import TRIGGERS, lexicon_events
 
 
 KANJI = r"\u3400-\u4dbf\u4e00-\u9fff々"

@@ -15,7 +15,7 @@ from gaiko.build import load_split
 from gaiko.corpus import load_manifest
 from gaiko.documents import strip_annotations
 from gaiko.eval.metrics import score_documents
-from gaiko.eval.predictions import validate_records
+from gaiko.predictions import validate_records
 from timing import median_time
 
 SHEETS = Path(__file__).resolve().parents[1] / "annotation" / "sheets" / "gold"

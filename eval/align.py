@@ -40,6 +40,7 @@ from typing import Any
 
 from gaiko import schema
 from gaiko.io import GaikoError, brief, iter_jsonl
+from gaiko.text import sentences
 
 POLICIES = ("ordered", "all")
 LAYERS = ("entities", "triggers", "arguments")
@@ -197,8 +198,6 @@ class _Document:
     """Placement of one answer line in its document."""
 
     def __init__(self, line: int, answer: dict, doc: dict, policy: str, problems: list[Problem], counts: Counter):
-        from gaiko.build import sentences
-
         self.line, self.doc, self.policy, self.problems, self.counts = line, doc, policy, problems, counts
         self.text = FoldedText(doc["text"])
         self.sentences = sentences(doc["text"], inside_quotes=True)

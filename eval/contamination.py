@@ -37,7 +37,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from gaiko.annotation.sheets import resolve_sheet
 from gaiko.bio import bio_to_spans
+from gaiko.documents import entity_spans, trigger_spans
+from gaiko.eval.align import align
+from gaiko.eval.sandbox import display_path, walk_tree
 from gaiko.io import GaikoError, read_bytes
 from gaiko.schema import BIO_TAGS, ENTITY_LABELS, EVENT_LABELS, ROLE_NAMES
 
@@ -335,8 +339,6 @@ def _is_answer(node: dict) -> bool:
 
 def _place_answers(spans: _Spans, gold: _Gold) -> None:
     """Place string-level answers in the gold texts the way `gaiko align` does, and collect the spans."""
-    from gaiko.eval.align import align
-
     for group, node in spans.answers:
         targets = [group] if group in gold.by_id else list(gold.by_id) if group is _POOL else []
         for doc_id in targets:
@@ -368,8 +370,6 @@ def _clean_events(events) -> list[dict]:
 def _sheet_spans(text: str, spans: _Spans, gold: _Gold) -> None:
     """An annotation sheet, resolved against the document its header names, or against each gold document."""
     import tempfile
-
-    from gaiko.annotation.sheets import resolve_sheet
 
     lines = [ln.strip() for ln in text.split("\n") if ln.strip() and not ln.startswith("#")]
     if len(lines) < 3 or sum(bool(_SHEET_LINE.match(ln)) for ln in lines) < 0.8 * len(lines):
@@ -441,8 +441,7 @@ def _collect(data: bytes, name: str, gold: _Gold, budget: ScanBudget) -> _Spans:
 
 
 def _gold_tuples(doc: dict) -> tuple[set, set, set]:
-    mentions = {(m["start"], m["end"], m["label"]) for m in doc.get("entities", [])}
-    triggers = {(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in doc.get("events", [])}
+    mentions, triggers = set(entity_spans(doc.get("entities"))), set(trigger_spans(doc.get("events")))
     by_id = {m["id"]: m for m in doc.get("entities", [])}
     arguments = {(e["trigger"]["start"], e["trigger"]["end"], e["type"], a["role"], by_id[a["mention_id"]]["start"],
                   by_id[a["mention_id"]]["end"]) for e in doc.get("events", []) for a in e.get("arguments", [])
@@ -485,8 +484,6 @@ def scan_bytes(data: bytes, name: str, gold_docs: list[dict], budget: ScanBudget
 
 def scan_folder(folder: Path, gold_docs: list[dict]) -> list[Finding]:
     """Every file under `folder` that reproduces a gold document, in path order."""
-    from gaiko.eval.sandbox import display_path, walk_tree
-
     folder = Path(folder)
     findings: list[Finding] = []
     budget = ScanBudget()

@@ -115,7 +115,7 @@ RESAMPLE_UNITS = ("document", "paragraph", "sentence")
 
 def unit_starts(text: str, unit: str) -> list[int]:
     """Where each resampling unit of a text starts: the first at 0, then each non-blank paragraph (line)
-    or sentence (`gaiko.build.sentences`: after 。！？ outside quotes, and at newlines)."""
+    or sentence (`gaiko.text.sentences`: after 。！？ outside quotes, and at newlines)."""
     if unit == "paragraph":
         starts, position = [], 0
         for line in text.split("\n"):
@@ -123,7 +123,7 @@ def unit_starts(text: str, unit: str) -> list[int]:
                 starts.append(position)
             position += len(line) + 1
     else:
-        from gaiko.build import sentences
+        from gaiko.text import sentences
 
         starts = [start for start, _ in sentences(text)]
     return [0, *starts[1:]] if starts else [0]
@@ -682,7 +682,7 @@ def build_report(totals: np.ndarray, intervals: dict | None = None) -> dict:
 def score(counts: Counts, bootstrap: int = 0, seed: int = 0, problems: list | tuple = ()) -> dict:
     """The report of (merged) counts; `problems` (from validation) are counted in it."""
     from gaiko.eval.bootstrap import intervals as bootstrap_intervals, small_sample_warning
-    from gaiko.eval.predictions import rejection_counts
+    from gaiko.predictions import rejection_counts
 
     intervals = bootstrap_intervals(counts, bootstrap, seed) if bootstrap else None
     report = build_report(counts.totals(), intervals)
@@ -709,5 +709,5 @@ def evaluate(gold_docs: list[dict], predictions_by_id: dict[str, dict], bootstra
 
 def score_documents(gold_docs: list[dict], predictions_by_id: dict[str, dict], bootstrap: int = 0,
                     seed: int = 0, problems: list | tuple = (), unit: str = "document") -> dict:
-    """The report dict for valid predictions (see `gaiko.eval.predictions.load_predictions`)."""
+    """The report dict for valid predictions (see `gaiko.predictions.load_predictions`)."""
     return score(count(gold_docs, predictions_by_id, unit), bootstrap, seed, problems)

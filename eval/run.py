@@ -20,11 +20,11 @@ from pathlib import Path
 from gaiko.documents import strip_annotations
 from gaiko.eval.contamination import ScanBudget, scan_bytes
 from gaiko.eval.gold import load_gold  # noqa: F401 (the gold of a run, for the callers of this module)
-from gaiko.eval.predictions import Predictions, load_predictions
 from gaiko.eval.sandbox import (RUN_PREFIX, Limits, copy_code, copy_submission,
                                 remove_stale_copies, run_sandboxed, signals_as_exit)
 from gaiko.io import GaikoError, atomic_path, dumps_line, printable
 from gaiko.paths import PROJECT_ROOT
+from gaiko.predictions import Predictions, load_predictions
 
 # Folders of the project that hold gold annotations (or their history) and are never shown.
 GOLD_FOLDERS = ("annotation", "dataset", ".git", "reports")
@@ -111,7 +111,7 @@ def run_extractor(argv: list[str], gold_docs: list[dict], *, workdir: Path = Pat
             path = Path(tmp) / "stdout.jsonl"
             path.write_bytes(result.stdout)
             predictions = load_predictions(path, gold_docs)
-    problems = [asdict(p) for p in predictions.problems] if predictions else []
+    problems = [p.record() for p in predictions.problems] if predictions else []
     stderr_lines = result.stderr_tail.splitlines()[-STDERR_LINES:]
     record = {
         "status": "invalid_output" if problems else result.status,

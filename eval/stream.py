@@ -12,8 +12,8 @@ from itertools import islice
 from pathlib import Path
 
 from gaiko.eval.metrics import Counts, count, merge
-from gaiko.eval.predictions import PredictionIndex, Problem
 from gaiko.io import GaikoError
+from gaiko.predictions import PredictionIndex, Problem
 
 CHUNK = 2048  # gold documents counted at once
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gaiko.eval.metrics import Evaluation, evaluate
-from gaiko.eval.predictions import Predictions
 from gaiko.io import GaikoError, brief
+from gaiko.predictions import Predictions
 
 KEY = "untrained"
 

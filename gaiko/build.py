@@ -17,40 +17,17 @@ from collections import Counter
 from pathlib import Path
 
 from gaiko import schema
+from gaiko.annotation.convert import convert_export
 from gaiko.bio import spans_to_bio
 from gaiko.corpus import SPLITS, Manifest, clean_documents, load_manifest
-from gaiko.documents import validate_document
+from gaiko.diff import bump, diff, is_empty, load_side, summary
+from gaiko.documents import entity_spans, validate_document
 from gaiko.io import GaikoError, atomic_path, json_problem, loads, read_text
 from gaiko.paths import DATASET_DIR, EXPORTS_DIR
+from gaiko.text import sentence_index, sentences
 
 CONFIGS = ("documents", "ner", "events")
 VERSIONS_FILE = "versions.json"  # the release history inside the dataset folder; the card's changelog
-
-_OPEN, _CLOSE, _FINAL = "「『（(", "」』）)", "。！？"
-
-
-def sentences(text: str, inside_quotes: bool = False) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: split after 。！？ and at newlines.
-
-    A quotation (「…。…。」) stays inside its host sentence unless `inside_quotes` asks to split there
-    too (the annotation sheets resolve arguments within these shorter units).
-    """
-    spans, start, depth = [], 0, 0
-    for i, ch in enumerate(text):
-        if not inside_quotes:
-            depth += (ch in _OPEN) - (ch in _CLOSE and depth > 0)
-        if ch == "\n":
-            depth = 0
-            if text[start:i].strip():
-                spans.append((start, i))
-            start = i + 1
-        elif ch in _FINAL and depth == 0 and (i + 1 == len(text) or text[i + 1] not in _FINAL):
-            spans.append((start, i + 1))
-            start = i + 1
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
-
 
 def features() -> dict:
     """The Hugging Face features of each config, generated from the schema.
@@ -100,8 +77,6 @@ def load_exports(exports_dir: Path = EXPORTS_DIR, documents: dict[str, dict] | N
     without a usable annotation is allowed (a document still being annotated) unless its document is in
     `required`; a required document that no export annotates is an error.
     """
-    from gaiko.annotation.convert import convert_export
-
     gold: dict[str, dict] = {}
     source: dict[str, Path] = {}
     unannotated: dict[str, tuple[Path, list]] = {}
@@ -163,15 +138,10 @@ def sentence_id(doc_id: str, k: int) -> str:
     return f"{doc_id}-s{k:03d}"
 
 
-def sentence_index(bounds: list[tuple[int, int]], position: int) -> int:
-    """Which sentence holds a character; a character between sentences (a newline) belongs to the next."""
-    return next((k for k, (_, e) in enumerate(bounds) if position < e), len(bounds) - 1)
-
-
 def ner_rows(doc: dict) -> tuple[list[dict], list[tuple[int, int, str]]]:
     """Character-token BIO rows with their triggers, one per sentence, and the mentions and triggers that
     cross a sentence boundary."""
-    spans = [(m["start"], m["end"], m["label"]) for m in doc["entities"]]
+    spans = entity_spans(doc["entities"])
     triggers = sorted((ev["trigger"]["start"], ev["trigger"]["end"], ev["type"], ev["id"], ev["realis"])
                       for ev in doc["events"])
     rows, placed = [], set()
@@ -185,10 +155,10 @@ def ner_rows(doc: dict) -> tuple[list[dict], list[tuple[int, int, str]]]:
         rows.append({
             "id": sentence_id(doc["id"], k), "sentence_id": sentence_id(doc["id"], k), "document_id": doc["id"],
             "tokens": list(doc["text"][s:e]),
-            "ner_tags": [schema.BIO_TAGS.index(t) for t in tags],
+            "ner_tags": [schema.BIO_INDEX[t] for t in tags],
             "token_offsets": [{"start": i, "end": i + 1} for i in range(s, e)],
-            "triggers": [{"event_id": f"{doc['id']}-{ev_id}", "type": schema.EVENT_LABELS.index(etype),
-                          "realis": schema.REALIS_VALUES.index(realis), "start": a, "end": b,
+            "triggers": [{"event_id": f"{doc['id']}-{ev_id}", "type": schema.EVENT_INDEX[etype],
+                          "realis": schema.REALIS_INDEX[realis], "start": a, "end": b,
                           "text": doc["text"][a:b]} for a, b, etype, ev_id, realis in here],
         })
     return rows, [sp for sp in (*spans, *triggers) if sp not in placed]
@@ -209,11 +179,11 @@ def event_rows(doc: dict) -> list[dict]:
         (s, e), cs, ce = bounds[k], bounds[first][0], bounds[last][1]
         rows.append({
             "id": f"{doc['id']}-{ev['id']}", "document_id": doc["id"], "sentence_id": sentence_id(doc["id"], k),
-            "type": schema.EVENT_LABELS.index(ev["type"]), "realis": schema.REALIS_VALUES.index(ev["realis"]),
+            "type": schema.EVENT_INDEX[ev["type"]], "realis": schema.REALIS_INDEX[ev["realis"]],
             "trigger": dict(t), "sentence": {"start": s, "end": e, "text": text[s:e]},
             "context": {"start": cs, "end": ce, "text": text[cs:ce]},
-            "arguments": [{"role": schema.ROLE_NAMES.index(a["role"]), "mention_id": a["mention_id"],
-                           "label": schema.ENTITY_LABELS.index(m["label"]),
+            "arguments": [{"role": schema.ROLE_INDEX[a["role"]], "mention_id": a["mention_id"],
+                           "label": schema.ENTITY_INDEX[m["label"]],
                            **{key: m[key] for key in ("start", "end", "text", "entity_id")}}
                           for a, m in zip(ev["arguments"], args)],
         })
@@ -230,8 +200,6 @@ def folds(doc_ids: list[str] | None = None) -> list[dict]:
 def next_versions(previous: Path, docs: dict[str, dict]) -> list[dict]:
     """The release history (newest first) after this build: the previous dataset's history, with a new
     entry when the data differs from the previous dataset's (`gaiko diff`)."""
-    from gaiko.diff import bump, diff, is_empty, load_side, summary
-
     history_file = previous / VERSIONS_FILE
     history = loads(read_text(history_file)) if history_file.is_file() else []
     if not history:

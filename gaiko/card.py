@@ -128,7 +128,7 @@ _DISTANCE_BINS = (("after the trigger's sentence", 1, None), ("same sentence", 0
 
 def argument_distances(docs: list[dict]) -> list[int]:
     """For every argument, its sentence index minus its trigger's (0: the same sentence; −1: the one before)."""
-    from gaiko.build import sentence_index, sentences
+    from gaiko.text import sentence_index, sentences
 
     out = []
     for doc in docs:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gaiko.annotation.convert import convert_export
+from gaiko.corpus import SPLITS
 from gaiko.io import GaikoError, json_problem, loads, read_text
 
 KINDS = ("mentions", "events", "arguments")
@@ -72,8 +74,6 @@ def load_side(path: str | Path) -> dict[str, dict]:
     """Documents by id from a dataset folder (with their split) or a Label Studio JSON export."""
     path = Path(path)
     if path.is_dir():
-        from gaiko.build import SPLITS
-
         import pyarrow.parquet as pq
 
         docs = {}
@@ -85,8 +85,6 @@ def load_side(path: str | Path) -> dict[str, dict]:
         if not docs and not (path / "README.md").exists():
             raise GaikoError("not a dataset folder (no data/documents/*.parquet, no README.md)", path)
         return docs
-    from gaiko.annotation.convert import convert_export
-
     try:
         export = loads(read_text(path))
     except ValueError as e:

@@ -22,97 +22,90 @@ import msgspec
 
 from gaiko import schema
 from gaiko.io import GaikoError, iter_jsonl, loads, read_head, unique_keys
+from gaiko.problems import Problem
+from gaiko.text import overlaps, span_problem
 
 METADATA_FIELDS = ("id", "title", "publisher", "url", "date", "date_note", "language", "source_file")
 _ENTITY_ID = re.compile(schema.ENTITY_ID_PATTERN)
 
 
-def _is_offset(value: Any) -> bool:
-    return type(value) is int
+def validate_document(doc: dict) -> list[Problem]:
+    """Every problem of one gold document (empty list when valid); each reads `where: what` (`str`)."""
+    problems: list[Problem] = []
 
+    def problem(where: str, reason: str, message: str) -> None:
+        problems.append(Problem(None, message, reason, where=where))
 
-def validate_document(doc: dict) -> list[str]:
-    """Every problem of one gold document, as 'where: what' strings (empty list when valid)."""
-    problems: list[str] = []
     text = doc.get("text")
     if not isinstance(doc.get("id"), str) or not doc["id"]:
-        problems.append("document: missing or empty 'id'")
+        problem("document", "missing_id", "missing or empty 'id'")
     if not isinstance(text, str):
-        return problems + ["document: 'text' must be a string"]
+        problem("document", "text_not_string", "'text' must be a string")
+        return problems
     if "\r" in text:
-        problems.append("document: text contains '\\r'; newlines must be '\\n'")
+        problem("document", "carriage_return", "text contains '\\r'; newlines must be '\\n'")
 
-    def check_span(where: str, span: dict, expected_text: bool = True) -> bool:
+    def check_span(where: str, span: dict) -> bool:
         start, end = span.get("start"), span.get("end")
-        if not (_is_offset(start) and _is_offset(end)):
-            problems.append(f"{where}: start/end must be integers, got {start!r}/{end!r}")
-            return False
-        if not 0 <= start < end <= len(text):
-            problems.append(f"{where}: offsets {start}-{end} outside 0-{len(text)} or empty")
-            return False
-        if expected_text and span.get("text") != text[start:end]:
-            problems.append(f"{where}: text {span.get('text')!r} != text[{start}:{end}] {text[start:end]!r}")
-        return True
+        bad = span_problem(start, end, text, span.get("text"))
+        if bad == "offsets_not_integers":
+            problem(where, bad, f"start/end must be integers, got {start!r}/{end!r}")
+        elif bad == "offsets_out_of_range":
+            problem(where, bad, f"offsets {start}-{end} outside 0-{len(text)} or empty")
+        elif bad == "text_mismatch":
+            problem(where, bad, f"text {span.get('text')!r} != text[{start}:{end}] {text[start:end]!r}")
+        return bad in (None, "text_mismatch")
 
     mentions: dict[str, dict] = {}
     spans: list[tuple[int, int, str]] = []
     for i, m in enumerate(doc.get("entities") or []):
         where = f"entity {m.get('id', i)!s}"
         if m.get("id") in mentions:
-            problems.append(f"{where}: duplicate mention id")
+            problem(where, "duplicate_mention_id", "duplicate mention id")
         mentions[m.get("id")] = m
         if m.get("label") not in schema.ENTITY_LABELS:
-            problems.append(f"{where}: unknown label {m.get('label')!r}")
+            problem(where, "unknown_label", f"unknown label {m.get('label')!r}")
         if check_span(where, m):
             spans.append((m["start"], m["end"], str(m.get("id"))))
         eid = m.get("entity_id")
         if eid is not None:
             if m.get("label") not in schema.COREF_LABELS:
-                problems.append(f"{where}: a {m.get('label')} mention carries no entity id (got {eid!r})")
+                problem(where, "entity_id_not_allowed",
+                        f"a {m.get('label')} mention carries no entity id (got {eid!r})")
             elif not isinstance(eid, str) or not _ENTITY_ID.match(eid):
-                problems.append(f"{where}: entity id {eid!r} is not lower_snake_case ASCII")
-    spans.sort()
-    for (s1, e1, a), (s2, e2, b) in zip(spans, spans[1:]):
-        if s2 < e1:
-            problems.append(f"entity {b}: overlaps entity {a} ({s1}-{e1} and {s2}-{e2}); mentions are flat")
+                problem(where, "bad_entity_id", f"entity id {eid!r} is not lower_snake_case ASCII")
+    for (s1, e1, a), (s2, e2, b) in overlaps(sorted(spans), drop=False):
+        problem(f"entity {b}", "overlapping_entities",
+                f"overlaps entity {a} ({s1}-{e1} and {s2}-{e2}); mentions are flat")
 
     event_ids: set[str] = set()
     for i, ev in enumerate(doc.get("events") or []):
         where = f"event {ev.get('id', i)!s}"
         if ev.get("id") in event_ids:
-            problems.append(f"{where}: duplicate event id")
+            problem(where, "duplicate_event_id", "duplicate event id")
         event_ids.add(ev.get("id"))
         if ev.get("type") not in schema.EVENT_LABELS:
-            problems.append(f"{where}: unknown event type {ev.get('type')!r}")
+            problem(where, "unknown_event_type", f"unknown event type {ev.get('type')!r}")
         if ev.get("realis") not in schema.REALIS_VALUES:
-            problems.append(f"{where}: unknown realis {ev.get('realis')!r}")
+            problem(where, "unknown_realis", f"unknown realis {ev.get('realis')!r}")
         trigger = ev.get("trigger")
         if not isinstance(trigger, dict):
-            problems.append(f"{where}: missing trigger")
+            problem(where, "missing_trigger", "missing trigger")
         else:
             check_span(f"{where} trigger", trigger)
         seen_args: set[tuple[str, str]] = set()
         for arg in ev.get("arguments") or []:
             role, mid = arg.get("role"), arg.get("mention_id")
             if role not in schema.ROLE_NAMES:
-                problems.append(f"{where}: unknown role {role!r}")
+                problem(where, "unknown_role", f"unknown role {role!r}")
             if mid not in mentions:
-                problems.append(f"{where}: argument {role} points to unknown mention {mid!r}")
+                problem(where, "unknown_mention", f"argument {role} points to unknown mention {mid!r}")
             elif role in schema.ROLE_ENTITY_TYPES and mentions[mid].get("label") not in schema.ROLE_ENTITY_TYPES[role]:
-                problems.append(f"{where}: {role} cannot be a {mentions[mid].get('label')} mention ({mid})")
+                problem(where, "role_type_mismatch", f"{role} cannot be a {mentions[mid].get('label')} mention ({mid})")
             if (role, mid) in seen_args:
-                problems.append(f"{where}: duplicate argument {role}={mid}")
+                problem(where, "duplicate_argument", f"duplicate argument {role}={mid}")
             seen_args.add((role, mid))
     return problems
-
-
-def check_documents(docs: Iterable[dict], source: str | Path) -> None:
-    """Raise one GaikoError for the first invalid document (its id and first problem)."""
-    for doc in docs:
-        problems = validate_document(doc)
-        if problems:
-            extra = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise GaikoError(f"document {doc.get('id')!r}: {problems[0]}{extra}", source)
 
 
 # Any JSON value but a container (so every member is counted), and no integer too long for the fast path
@@ -220,23 +213,31 @@ def iter_documents(path: str | Path) -> Iterator[dict]:
         if isinstance(doc, list) and line == 1:
             raise GaikoError(f"is a JSON array, not JSON lines; {_JSONL_HINT}", path, line)
         if not isinstance(doc, dict):
-            raise GaikoError("each line must be a JSON object", path, line)
+            raise Problem(line, "each line must be a JSON object", "not_an_object").error(path)
         problems = validate_document(doc)
         if problems:
-            raise GaikoError(f"document {doc.get('id')!r}: {problems[0]}", path, line)
+            first = problems[0]
+            raise Problem(line, str(first), first.reason, where=f"document {doc.get('id')!r}").error(path)
         if doc["id"] in seen:
-            raise GaikoError(f"duplicate document id {doc['id']!r}", path, line)
+            raise Problem(line, f"duplicate document id {doc['id']!r}", "duplicate_document").error(path)
         seen.add(doc["id"])
         yield doc
-
-
-_ROLE_ORDER = {name: i for i, name in enumerate(schema.ROLE_NAMES)}
 
 
 def argument_order(role: str, start: int, end: int) -> tuple[int, int, int]:
     """The canonical order of an event's arguments (schema role order, then mention offsets), so that
     every path to the gold (sheets, Label Studio exports) gives byte-identical documents."""
-    return _ROLE_ORDER[role], start, end
+    return schema.ROLE_INDEX[role], start, end
+
+
+def entity_spans(entities: Iterable[dict] | None) -> list[tuple[int, int, str]]:
+    """(start, end, label) of each entity mention (gold or predicted), in their order."""
+    return [(m["start"], m["end"], m["label"]) for m in entities or ()]
+
+
+def trigger_spans(events: Iterable[dict] | None) -> list[tuple[int, int, str]]:
+    """(start, end, type) of each event's trigger (gold or predicted), in their order."""
+    return [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in events or ()]
 
 
 def mention_index(doc: dict) -> dict[str, dict]:

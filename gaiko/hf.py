@@ -19,10 +19,12 @@ import numpy as np
 
 from gaiko import schema
 from gaiko.bio import Token, bio_to_spans, token_offsets
+from gaiko.eval.metrics import score_documents
+from gaiko.io import write_jsonl_atomic
 
 LABEL_NAMES: tuple[str, ...] = schema.BIO_TAGS
-ID2LABEL: dict[int, str] = dict(enumerate(LABEL_NAMES))
-LABEL2ID: dict[str, int] = {name: i for i, name in ID2LABEL.items()}
+ID2LABEL: dict[int, str] = dict(schema.BIO_BY_INDEX)
+LABEL2ID: dict[str, int] = dict(schema.BIO_INDEX)
 IGNORE_INDEX = -100  # the label id the Trainer and its collators use for positions not to score
 
 
@@ -86,8 +88,6 @@ def compute_metrics(eval_pred: Any) -> dict[str, float]:
     `mode="strict", scheme=IOB2` on the same tags; the other SemEval modes (`exact_*`, `partial_*`,
     `type_*`), the strict macro F1 and the F1 under lenient decoding (`lenient_f1`) come with them.
     """
-    from gaiko.eval.metrics import score_documents
-
     gold, pred = _sequences(eval_pred)
 
     def report(lenient: bool) -> dict:
@@ -172,6 +172,4 @@ def _checked(pairs: Iterable[tuple]) -> Iterable[tuple]:
 
 def write_predictions(path: str, predictions: list[dict]) -> None:
     """Write predictions as JSONL (one document per line), atomically, for `gaiko score --pred`."""
-    from gaiko.io import write_jsonl_atomic
-
     write_jsonl_atomic(path, predictions)

@@ -99,3 +99,12 @@ BIO_TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{name}" for name in ENTITY_LABE
 
 # Canonical entity ids: lower-case ASCII words joined by underscores (vladimir_putin, north_korea).
 ENTITY_ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
+
+# Label ↔ index maps: a label's index is its position in the tables above (the ClassLabel ids of the
+# dataset's `ner` and `events` configs); the index → label direction is the tuple itself, or the dicts below.
+ENTITY_INDEX: dict[str, int] = {name: i for i, name in enumerate(ENTITY_LABELS)}
+EVENT_INDEX: dict[str, int] = {name: i for i, name in enumerate(EVENT_LABELS)}
+REALIS_INDEX: dict[str, int] = {name: i for i, name in enumerate(REALIS_VALUES)}
+ROLE_INDEX: dict[str, int] = {name: i for i, name in enumerate(ROLE_NAMES)}
+BIO_INDEX: dict[str, int] = {tag: i for i, tag in enumerate(BIO_TAGS)}
+BIO_BY_INDEX: dict[int, str] = dict(enumerate(BIO_TAGS))

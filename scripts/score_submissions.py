@@ -30,12 +30,12 @@ import re
 from gaiko.documents import load_documents
 from gaiko.eval.contamination import scan_folder
 from gaiko.eval.metrics import evaluate
-from gaiko.eval.predictions import load_predictions
 from gaiko.eval.report import metric_value, write_report
 from gaiko.eval.run import PROJECT_ROOT, command_argv, load_gold, run_extractor
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits
 from gaiko.eval.untrained import KEY as UNTRAINED, declared_untrained, score_all_and_test
 from gaiko.io import GaikoError, brief, loads, printable, read_text, write_text_atomic
+from gaiko.predictions import load_predictions
 
 TRACKED_METRICS = (
     "ner.strict.micro.f1",

@@ -12,7 +12,7 @@ from gaiko.build import load_split
 from gaiko.cli import main
 from gaiko.eval.align import SCHEMA_FILE, align, read_answers, strings_schema
 from gaiko.eval.metrics import evaluate
-from gaiko.eval.predictions import validate_records
+from gaiko.predictions import validate_records
 
 
 def as_strings(doc: dict) -> dict:

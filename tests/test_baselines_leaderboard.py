@@ -8,7 +8,7 @@ import pytest
 
 from gaiko.build import load_split
 from gaiko.cli import main
-from gaiko.eval.predictions import load_predictions
+from gaiko.predictions import load_predictions
 
 ROW_KEYS = {"system", "ner_strict_f1", "ner_strict_ci", "ner_partial_f1", "trigger_classification_f1",
             "argument_classification_f1", "chars_per_second", "cv_ner_strict_f1", "cv_ner_strict_ci",

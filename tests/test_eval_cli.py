@@ -8,7 +8,7 @@ import matplotlib.image
 import pytest
 
 from gaiko.cli import main
-from gaiko.eval.predictions import load_predictions, validate_records
+from gaiko.predictions import load_predictions, validate_records
 from test_eval_metrics import EVENT_GOLD, EVENT_PRED, NER_GOLD, NER_PRED
 
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from gaiko.cli import main
 from gaiko.documents import _decode_document, load_documents
 from gaiko.eval.metrics import count, evaluate, merge, score
-from gaiko.eval.predictions import load_predictions
 from gaiko.io import _strict_loads, iter_lines, loads, read_bytes
+from gaiko.predictions import load_predictions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import synthetic  # noqa: E402

@@ -13,7 +13,7 @@ from gaiko.cli.options import ExitCode, add_bootstrap_options, add_gold_options
 from gaiko.eval.align import LAYERS, POLICIES, align, read_answers, strings_schema
 from gaiko.eval.defaults import COMPARE_RESAMPLES, SCORE_RESAMPLES
 from gaiko.eval.gold import iter_gold, load_gold
-from gaiko.eval.predictions import PredictionIndex, load_predictions, rejection_counts
+from gaiko.predictions import PredictionIndex, load_predictions, rejection_counts
 from gaiko.eval.report import format_comparison, format_table, metric_value, write_report
 from gaiko.eval.run import command_argv, run_extractor, score_outcome, write_run_outputs
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits

@@ -30,6 +30,8 @@ from msgspec import UNSET, UnsetType
 
 from gaiko import schema
 from gaiko.io import brief, iter_lines, json_problem, loads, unique_keys
+from gaiko.problems import Problem
+from gaiko.text import overlaps, span_problem
 
 DOCUMENT_FIELDS = frozenset({"id", "entities", "events"})
 ENTITY_FIELDS = frozenset({"start", "end", "label", "text"})
@@ -40,26 +42,8 @@ ITEM_KINDS = ("documents", "entities", "events", "arguments")
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One problem: its line, a readable message, a short reason used for counting, and what it rejects."""
-
-    line: int
-    message: str
-    reason: str
-    rejected: tuple[tuple[str, int], ...] = ()  # (item kind, how many) dropped because of this problem
-
-    def format(self, file: str | Path) -> str:
-        return f"{file}:{self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
 class ShardProblem(Problem):
-    """A problem of one of several prediction files: it names its own file."""
-
-    file: str = ""
-
-    def format(self, file: str | Path | None = None) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+    """A problem of one of several prediction files: it names its own `file` (`Problem.format` prefers it)."""
 
 
 class Predictions(NamedTuple):
@@ -72,12 +56,13 @@ def _offsets_problem(span: Any, text: str) -> tuple[str, str] | None:
     if not isinstance(span, dict):
         return "not_an_object", f"must be an object, got {type(span).__name__}"
     start, end = span.get("start"), span.get("end")
-    if type(start) is not int or type(end) is not int:
-        return "offsets_not_integers", f"start/end must be integers, got {brief(start)}/{brief(end)}"
-    if not 0 <= start < end <= len(text):
-        return "offsets_out_of_range", f"offsets {start}-{end} must satisfy 0 <= start < end <= {len(text)}"
-    if "text" in span and span["text"] != text[start:end]:
-        return "text_mismatch", f"text {brief(span['text'])} != document text[{start}:{end}] {brief(text[start:end])}"
+    bad = span_problem(start, end, text, span.get("text"), "text" in span)
+    if bad == "offsets_not_integers":
+        return bad, f"start/end must be integers, got {brief(start)}/{brief(end)}"
+    if bad == "offsets_out_of_range":
+        return bad, f"offsets {start}-{end} must satisfy 0 <= start < end <= {len(text)}"
+    if bad == "text_mismatch":
+        return bad, f"text {brief(span['text'])} != document text[{start}:{end}] {brief(text[start:end])}"
     return None
 
 
@@ -104,19 +89,16 @@ def _check_entities(line: int, entities: list, text: str, problems: list[Problem
         else:
             valid.append((i, {"start": ent["start"], "end": ent["end"], "label": ent["label"]}))
     # Mentions are flat: in offset order, a span that overlaps (or repeats) a kept one is rejected.
-    kept, last = [], None
-    for i, ent in sorted(valid, key=lambda x: (x[1]["start"], x[1]["end"], x[1]["label"], x[0])):
-        if last is not None and ent["start"] < last[1]["end"]:
-            j, other = last
-            what = "duplicates" if (ent["start"], ent["end"]) == (other["start"], other["end"]) else "overlaps"
-            problems.append(Problem(
-                line, f"entities[{i}] ({ent['start']}-{ent['end']} {ent['label']}): {what} entities[{j}] "
-                f"({other['start']}-{other['end']} {other['label']}); entity spans must be flat",
-                "overlapping_entities" if what == "overlaps" else "duplicate_entity", (("entities", 1),)))
-            continue
-        kept.append(ent)
-        last = (i, ent)
-    return kept
+    ordered = sorted(valid, key=lambda x: (x[1]["start"], x[1]["end"], x[1]["label"], x[0]))
+    rejected = set()
+    for (j, other), (i, ent) in overlaps(ordered, lambda x: (x[1]["start"], x[1]["end"])):
+        rejected.add(i)
+        what = "duplicates" if (ent["start"], ent["end"]) == (other["start"], other["end"]) else "overlaps"
+        problems.append(Problem(
+            line, f"entities[{i}] ({ent['start']}-{ent['end']} {ent['label']}): {what} entities[{j}] "
+            f"({other['start']}-{other['end']} {other['label']}); entity spans must be flat",
+            "overlapping_entities" if what == "overlaps" else "duplicate_entity", (("entities", 1),)))
+    return [ent for i, ent in ordered if i not in rejected]
 
 
 def _check_arguments(line: int, where: str, arguments: list, text: str, problems: list[Problem]) -> list[dict]:
@@ -264,7 +246,7 @@ def _members(line: _Line) -> int:
 
 
 def _span_ok(span: Any, text: str) -> bool:
-    return 0 <= span.start < span.end <= len(text) and (span.text is UNSET or span.text == text[span.start:span.end])
+    return span_problem(span.start, span.end, text, span.text, span.text is not UNSET) is None
 
 
 def _fast_prediction(line: _Line, text: str) -> dict | None:
@@ -275,7 +257,7 @@ def _fast_prediction(line: _Line, text: str) -> dict | None:
             return None
         spans.append((e.start, e.end, e.label))
     spans.sort()
-    if any(b[0] < a[1] for a, b in zip(spans, spans[1:])):
+    if next(overlaps(spans), None):
         return None
     events, seen = [], set()
     for ev in line.events or ():
@@ -346,7 +328,8 @@ class PredictionIndex:
 
     def _problem(self, file: int, problem: Problem) -> None:
         if self.shard:
-            problem = ShardProblem(problem.line, problem.message, problem.reason, problem.rejected, self.files[file])
+            problem = ShardProblem(problem.line, problem.message, problem.reason, problem.rejected, self.files[file],
+                                   problem.where)
         self.problems.append(problem)
 
     def add_file(self, path: str | Path, shard: bool = False) -> None:
