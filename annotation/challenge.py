@@ -14,7 +14,8 @@ import json
 from pathlib import Path
 
 from gaiko.annotation.sheets import resolve_sheet
-from gaiko.io import GaikoError, read_text
+from gaiko.documents import load_documents
+from gaiko.io import GaikoError, read_text, write_jsonl_atomic
 from gaiko.paths import CHALLENGE_DIR, PROJECT_ROOT
 
 CHALLENGE_GOLD = CHALLENGE_DIR / "challenge.jsonl"
@@ -48,7 +49,6 @@ def resolve_challenge(folder: Path = CHALLENGE_DIR) -> list[dict]:
 
 
 def write_challenge(path: Path = CHALLENGE_GOLD) -> list[dict]:
-    from gaiko.io import write_jsonl_atomic
 
     docs = resolve_challenge()
     write_jsonl_atomic(path, docs)
@@ -56,7 +56,6 @@ def write_challenge(path: Path = CHALLENGE_GOLD) -> list[dict]:
 
 
 def load_challenge(path: Path = CHALLENGE_GOLD) -> list[dict]:
-    from gaiko.documents import load_documents
 
     return load_documents(path)
 

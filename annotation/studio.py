@@ -22,6 +22,9 @@ from label_studio_sdk.core.api_error import ApiError
 from gaiko.annotation.convert import (
     PUSHED_RELATIONS,
     Conversion,
+    ConversionReport,
+    ExportTask,
+    annotation_to_document,
     convert_export,
     documents_to_results,
     predictions_to_results,
@@ -29,8 +32,11 @@ from gaiko.annotation.convert import (
     text_sha256,
 )
 from gaiko.annotation.labeling import DEFAULT_PROJECT, labeling_config
+from gaiko.corpus import clean_documents
 from gaiko.documents import load_documents
 from gaiko.io import GaikoError, write_text_atomic
+from gaiko.predictions import clean_records
+from gaiko.predictions import load_predictions as read_checked
 
 URL_ENV = "LABEL_STUDIO_URL"
 TOKEN_ENVS = ("LABEL_STUDIO_API_KEY", "LABEL_STUDIO_USER_TOKEN")
@@ -115,16 +121,12 @@ def _user_id(client: LabelStudio, email: str) -> int:
 
 def load_predictions(path: str | Path, documents: list[dict]) -> dict[str, dict]:
     """Predictions by document id; any problem the harness would report is an error here (nothing pushed)."""
-    from gaiko.predictions import load_predictions as read_checked
-
     return _checked(read_checked(path, documents), path)
 
 
 def checked_predictions(predictions: list[dict], documents: list[dict], source: str) -> dict[str, dict]:
     """Predictions made by the caller (an extractor run on `documents`) by document id, checked like a
     predictions file; `source` names them in an error."""
-    from gaiko.predictions import clean_records
-
     return _checked(clean_records(list(enumerate(predictions, start=1)), documents), source)
 
 
@@ -228,7 +230,6 @@ def _record_relations(client: LabelStudio, task: Any, key: str, result: list[dic
 def _same_annotation(task: Any, annotation: Any, doc: dict) -> bool:
     """Whether a stored annotation holds exactly the gold document's mentions and events, in a form the editor
     keeps (one relation per ordered pair of regions: an older push may have stored two)."""
-    from gaiko.annotation.convert import ConversionReport, ExportTask, annotation_to_document
 
     data = annotation.model_dump()
     pairs = [(r.get("from_id"), r.get("to_id")) for r in data.get("result") or [] if r.get("type") == "relation"]
@@ -263,7 +264,6 @@ def clean_or_given_documents(path: str | Path | None) -> list[dict]:
     """The documents to annotate: a documents JSONL file, or the corpus's clean documents."""
     if path is not None:
         return [{**d, "entities": [], "events": []} for d in load_documents(path)]
-    from gaiko.corpus import clean_documents
 
     return clean_documents()
 
@@ -282,7 +282,6 @@ def adjudicate(client: LabelStudio, doc_id: str, title: str = DEFAULT_PROJECT, a
     """Make one annotation of a document's task its ground truth (and no other), through the API: the
     Community edition's editor has no ground-truth control. With neither `annotation_id` nor `annotator`,
     only list the task's annotations. The chosen annotation must convert, so the next pull can use it."""
-    from gaiko.annotation.convert import ConversionReport, ExportTask, annotation_to_document
 
     project_id = find_project(client, title)
     if project_id is None:
