@@ -29,7 +29,8 @@ FINAL_TRAINING = ("train", "validation")
 
 def ensure_dataset() -> None:
     """Build the dataset folder from the exports if it is missing (a fresh clone)."""
-    from gaiko.build import DATASET_DIR, build
+    from gaiko.build import build
+    from gaiko.paths import DATASET_DIR
 
     if not (DATASET_DIR / "data" / "documents").is_dir():
         build()
@@ -84,7 +85,7 @@ class _Progress:
 
 def run_leaderboard(names: list[str], bootstrap: int = 1000, seed: int = 0, progress: bool = True) -> dict:
     """Train, run and score `names`; returns {"rows": [...], "meta": {...}}."""
-    from gaiko.build import load_folds, load_split
+    from gaiko.dataset import load_folds, load_split
     from gaiko.eval.metrics import evaluate
 
     ensure_dataset()

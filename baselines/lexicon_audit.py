@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gaiko.baselines.rules import LEXICONS
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from gaiko.io import read_text
 from gaiko.paths import LEXICON_AUDIT_FILE
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gaiko.baselines.leaderboard import ensure_dataset
 from gaiko.baselines.registry import create
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from gaiko.documents import strip_annotations
 from gaiko.io import write_jsonl_atomic
 

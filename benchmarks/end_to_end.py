@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from gaiko.build import CONFIGS
+from gaiko.dataset import CONFIGS
 from gaiko.eval.metrics import score_documents
 from gaiko.io import dumps_line
 from synthetic import Corpus

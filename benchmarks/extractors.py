@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from gaiko.baselines.registry import SYSTEMS, create
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from gaiko.corpus import load_manifest
 from gaiko.documents import strip_annotations
 from gaiko.eval.metrics import score_documents

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from gaiko.documents import iter_documents
 from gaiko.eval.defaults import DEFAULT_SPLIT
 

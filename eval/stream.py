@@ -63,6 +63,6 @@ def gold_stream(gold_file: Path | None, split: str) -> Iterator[dict]:
         from gaiko.documents import iter_documents
 
         return iter_documents(gold_file)
-    from gaiko.build import load_split
+    from gaiko.dataset import load_split
 
     return iter(load_split(split))

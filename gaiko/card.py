@@ -8,7 +8,10 @@ from pathlib import Path
 import yaml
 
 from gaiko import schema
+from gaiko.corpus import SPLIT_POLICY, SPLITS
+from gaiko.dataset import CONFIGS, folds, statistics
 from gaiko.paths import AGREEMENT_FILE, CARD_NOTES, GUIDELINES_FILE
+from gaiko.text import sentence_index, sentences
 
 
 def _table(header: list[str], rows: list[list]) -> str:
@@ -49,7 +52,6 @@ def _arrow_bytes(rows: list[dict], features) -> int:
 
 
 def _yaml_header(rows: dict, features: dict) -> str:
-    from gaiko.build import CONFIGS, SPLITS
 
     header = {
         "pretty_name": "gaiko: Japanese diplomacy news with entities and PLOVER events",
@@ -80,7 +82,6 @@ def _yaml_header(rows: dict, features: dict) -> str:
 
 
 def _statistics_section(rows: dict) -> str:
-    from gaiko.build import SPLITS, statistics
 
     stats = statistics(rows)
     cols = [*SPLITS, "total"]
@@ -128,7 +129,6 @@ _DISTANCE_BINS = (("after the trigger's sentence", 1, None), ("same sentence", 0
 
 def argument_distances(docs: list[dict]) -> list[int]:
     """For every argument, its sentence index minus its trigger's (0: the same sentence; −1: the one before)."""
-    from gaiko.text import sentence_index, sentences
 
     out = []
     for doc in docs:
@@ -140,7 +140,6 @@ def argument_distances(docs: list[dict]) -> list[int]:
 
 
 def _distance_section(rows: dict) -> str:
-    from gaiko.build import SPLITS
 
     dist = {s: argument_distances(rows["documents"][s]) for s in SPLITS}
     dist["total"] = [d for s in SPLITS for d in dist[s]]
@@ -162,7 +161,6 @@ def _distance_section(rows: dict) -> str:
 def _example_section(rows: dict) -> str:
     """The shortest `events` row whose context is wider than its sentence, and the start of its sentence's
     `ner` row, as `datasets` returns them (ClassLabels as ids)."""
-    from gaiko.build import SPLITS
 
     events = [r for s in SPLITS for r in rows["events"][s]]
     if not events:
@@ -201,7 +199,6 @@ def _tuple_counts(rows: dict) -> str:
 
 
 def _folds_list(rows: dict) -> str:
-    from gaiko.build import SPLITS, folds
 
     ids = sorted(d["id"] for s in SPLITS for d in rows["documents"][s])
     return "\n".join(f"- fold {f['fold']}: test `{f['test'][0]}`" for f in folds(ids))
@@ -270,7 +267,6 @@ def _date_range(docs: list[dict]) -> str:
 
 def render_card(rows: dict, features: dict, manifest, versions: list[dict],
                 pending: list[tuple[str, str]]) -> str:
-    from gaiko.corpus import SPLIT_POLICY
 
     docs = [d for split in rows["documents"].values() for d in split]
 

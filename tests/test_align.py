@@ -8,7 +8,7 @@ import unicodedata
 import jsonschema
 import pytest
 
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from gaiko.cli import main
 from gaiko.eval.align import SCHEMA_FILE, align, read_answers, strings_schema
 from gaiko.eval.metrics import evaluate

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from gaiko.build import EXPORTS_DIR, load_split
+from gaiko.dataset import load_split
+from gaiko.paths import EXPORTS_DIR
 
 HOSTILE = Path(__file__).parent / "hostile"
 GOLD = HOSTILE / "predictions" / "gold.jsonl"

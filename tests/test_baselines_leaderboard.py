@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from gaiko.cli import main
 from gaiko.predictions import load_predictions
 

@@ -8,7 +8,10 @@ import datasets
 import pytest
 
 from gaiko import schema
-from gaiko.build import CONFIGS, DATASET_DIR, EXPORTS_DIR, SPLITS, build, folds, load_split
+from gaiko.build import build
+from gaiko.corpus import SPLITS
+from gaiko.dataset import CONFIGS, folds, load_split
+from gaiko.paths import DATASET_DIR, EXPORTS_DIR
 from gaiko.corpus import load_manifest
 
 SPLIT_OF = load_manifest().split_of()

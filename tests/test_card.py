@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from gaiko import hf
-from gaiko.build import DATASET_DIR, load_split
+from gaiko.dataset import load_split
+from gaiko.paths import DATASET_DIR
 
 CARD = (DATASET_DIR / "README.md").read_text(encoding="utf-8")
 

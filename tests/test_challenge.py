@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gaiko.annotation.challenge import CHALLENGE_GOLD, load_challenge, resolve_challenge
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from gaiko.io import dumps_line, read_text
 
 

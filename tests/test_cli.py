@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from gaiko.cli import build_parser, main
 from gaiko.cli.options import ExitCode
 from gaiko.io import write_jsonl_atomic

@@ -9,7 +9,8 @@ import datasets
 import pytest
 
 from gaiko import schema
-from gaiko.build import DATASET_DIR, load_split
+from gaiko.dataset import load_split
+from gaiko.paths import DATASET_DIR
 
 
 @pytest.fixture(scope="module")

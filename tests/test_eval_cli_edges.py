@@ -9,7 +9,8 @@ import json
 import datasets
 import pytest
 
-from gaiko.build import DATASET_DIR, load_split
+from gaiko.dataset import load_split
+from gaiko.paths import DATASET_DIR
 from gaiko.cli import main
 
 LEXICON = "submissions/lexicon-predictions/predictions.jsonl"

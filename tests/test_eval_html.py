@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from gaiko.cli import main
 from gaiko.paths import SUBMISSIONS_DIR
 from test_eval_metrics import make_doc

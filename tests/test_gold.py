@@ -6,7 +6,9 @@ import pytest
 
 from gaiko import schema
 from gaiko.annotation.check import check, load_inventory
-from gaiko.build import DATASET_DIR, gold_documents, load_split
+from gaiko.build import gold_documents
+from gaiko.dataset import load_split
+from gaiko.paths import DATASET_DIR
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +58,7 @@ def test_recorded_agreement_is_that_of_the_export():
     import json
 
     from gaiko.annotation.agreement import agreement
-    from gaiko.build import EXPORTS_DIR
+    from gaiko.paths import EXPORTS_DIR
     from gaiko.card import AGREEMENT_FILE
 
     export = json.loads((EXPORTS_DIR / "gaiko.json").read_text(encoding="utf-8"))

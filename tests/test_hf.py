@@ -15,7 +15,8 @@ from seqeval.scheme import IOB2
 
 from gaiko import hf, schema
 from gaiko.bio import bio_to_spans
-from gaiko.build import DATASET_DIR, load_split
+from gaiko.dataset import load_split
+from gaiko.paths import DATASET_DIR
 
 
 class EvalPrediction:

@@ -17,7 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from gaiko.build import DATASET_DIR, EXPORTS_DIR, gold_documents
+from gaiko.build import gold_documents
+from gaiko.paths import DATASET_DIR, EXPORTS_DIR
 from gaiko.card import NUMBER_WORDS
 from gaiko.corpus import (MANIFEST_ENV, MANIFEST_FILE, add_document, assign_split, load_manifest, parse_manifest,
                           set_status)

@@ -15,7 +15,7 @@ import tomllib
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from gaiko.eval.align import strings_schema
 from gaiko.eval.metrics import evaluate
 from test_align import as_strings

@@ -12,7 +12,7 @@ import pytest
 from gaiko.baselines.gazetteer import Gazetteer
 from gaiko.baselines.lexicon_audit import format_audit, held_out_only, read_audit
 from gaiko.baselines.rules import LEXICONS, rule_spans
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from tests.baselines_markup import annotated
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from gaiko.build import load_split
+from gaiko.dataset import load_split
 from gaiko.eval.run import PROJECT_ROOT
 from gaiko.io import dumps_line
 

@@ -2,7 +2,7 @@
 
 from gaiko import schema
 from gaiko.card import entity_table, event_table, guidelines_path, render_generated_blocks
-from gaiko.build import DATASET_DIR
+from gaiko.paths import DATASET_DIR
 
 
 def test_guidelines_tables_match_the_schema():

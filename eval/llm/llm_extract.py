@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         print("llm_extract: set GAIKO_LLM_MODEL (and GAIKO_LLM_API_KEY, GAIKO_LLM_BASE_URL)", file=sys.stderr)
         return 2
     if args.split:
-        from gaiko.build import load_split
+        from gaiko.dataset import load_split
         from gaiko.documents import strip_annotations
 
         documents = [strip_annotations(d) for d in load_split(args.split)]
