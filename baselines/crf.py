@@ -101,7 +101,7 @@ class CharCRF:
         bounds = sentences(text)
         tagged = self.model.predict([features[s:e] for s, e in bounds])
         spans = []
-        for (start, _), tags in zip(bounds, tagged):
+        for (start, _), tags in zip(bounds, tagged, strict=True):
             spans += [(s + start, e + start, label) for s, e, label in bio_to_spans(tags)]
         return spans
 

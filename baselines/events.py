@@ -142,5 +142,6 @@ class EventModel:
             types = self.classifier.predict(self.vectorizer.transform(
                 [_features(text, s, e, self.surface_type) for s, e in found]))
         # A lexicon word never met in training keeps its lexicon type: the classifier knows nothing of it.
-        types = [t if text[s:e] in self.seen else TRIGGER_TYPE[text[s:e]] for (s, e), t in zip(found, types)]
-        return build_events(text, spans, [(s, e, str(t)) for (s, e), t in zip(found, types) if t != NO_EVENT])
+        typed = [(s, e, t if text[s:e] in self.seen else TRIGGER_TYPE[text[s:e]])
+                 for (s, e), t in zip(found, types, strict=True)]
+        return build_events(text, spans, [(s, e, str(t)) for s, e, t in typed if t != NO_EVENT])

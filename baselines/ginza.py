@@ -92,7 +92,7 @@ class SpacyNER:
     def extract(self, documents: list[dict]) -> list[dict]:
         self.load()
         out = []
-        for doc, parsed in zip(documents, self.nlp.pipe(d["text"] for d in documents)):
+        for doc, parsed in zip(documents, self.nlp.pipe(d["text"] for d in documents), strict=True):
             spans = []
             for ent in parsed.ents:
                 label = self.label_map.get(ent.label_)

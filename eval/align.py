@@ -295,7 +295,7 @@ class _Document:
                             "entities")
         taken = bytearray(len(self.doc["text"]))
         out = []
-        for i, (entity, spans) in enumerate(zip(entities, placed)):
+        for i, (entity, spans) in enumerate(zip(entities, placed, strict=True)):
             for start, end in spans:
                 if any(taken[start:end]):
                     self.problem(f"entities[{i}]", "conflict", f"{brief(entity['text'])} at {start}-{end} overlaps "
@@ -332,7 +332,7 @@ class _Document:
         for event in events:
             merged[(fold(event["trigger"]["text"]), event["type"])] += event.get("arguments", [])
         out, seen = [], set()
-        for i, (event, spans) in enumerate(zip(events, placed)):
+        for i, (event, spans) in enumerate(zip(events, placed, strict=True)):
             for start, end in spans:
                 if (event["type"], start, end) in seen:
                     self.problem(f"events[{i}]", "conflict", f"a {event['type']} event on {brief(event['trigger']['text'])}"

@@ -64,7 +64,7 @@ def bio_to_spans(
     """
     tokens = [(i, i + 1) for i in range(len(tags))] if tokens is None else token_offsets(tokens, len(tags))
     spans, current = [], None
-    for (start, end), tag in zip(tokens, tags):
+    for (start, end), tag in zip(tokens, tags, strict=True):
         prefix, _, label = tag.partition("-")
         if prefix == "I" and current and current[2] == label:
             current[1] = end

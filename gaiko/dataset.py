@@ -115,7 +115,7 @@ def event_rows(doc: dict) -> list[dict]:
             "arguments": [{"role": schema.ROLE_INDEX[a["role"]], "mention_id": a["mention_id"],
                            "label": schema.ENTITY_INDEX[m["label"]],
                            **{key: m[key] for key in ("start", "end", "text", "entity_id")}}
-                          for a, m in zip(ev["arguments"], args)],
+                          for a, m in zip(ev["arguments"], args, strict=True)],
         })
     return rows
 

@@ -71,7 +71,7 @@ def _sequences(eval_pred: Any) -> tuple[list[list[str]], list[list[str]]]:
         raise ValueError(f"predictions of shape {predictions.shape} do not match label ids of shape "
                          f"{labels.shape}; give logits (batch, length, tags) or ids (batch, length)")
     gold, pred = [], []
-    for p_row, l_row in zip(predictions, labels):
+    for p_row, l_row in zip(predictions, labels, strict=True):
         keep = l_row != IGNORE_INDEX
         gold.append(_names(l_row[keep].tolist()))
         pred.append(_names(p_row[keep].tolist()))
