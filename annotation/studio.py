@@ -37,6 +37,7 @@ from gaiko.documents import load_documents
 from gaiko.io import GaikoError, write_text_atomic
 from gaiko.predictions import clean_records
 from gaiko.predictions import load_predictions as read_checked
+from gaiko.problems import first_and_more
 
 URL_ENV = "LABEL_STUDIO_URL"
 TOKEN_ENVS = ("LABEL_STUDIO_API_KEY", "LABEL_STUDIO_USER_TOKEN")
@@ -132,8 +133,7 @@ def checked_predictions(predictions: list[dict], documents: list[dict], source: 
 
 def _checked(predictions, source: str | Path) -> dict[str, dict]:
     if predictions.problems:
-        more = len(predictions.problems) - 1
-        raise GaikoError(predictions.problems[0].format(source) + (f" (and {more} more problems)" if more else ""))
+        raise GaikoError(first_and_more(predictions.problems, "problems", show=lambda p: p.format(source)))
     return predictions.by_id
 
 

@@ -14,6 +14,7 @@ from gaiko.eval.align import LAYERS, POLICIES, align, read_answers, strings_sche
 from gaiko.eval.defaults import COMPARE_RESAMPLES, SCORE_RESAMPLES
 from gaiko.eval.gold import iter_gold, load_gold
 from gaiko.predictions import PredictionIndex, load_predictions, rejection_counts
+from gaiko.problems import and_more
 from gaiko.eval.report import format_comparison, format_table, metric_value, write_report
 from gaiko.eval.run import command_argv, run_extractor, score_outcome, write_run_outputs
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits
@@ -131,9 +132,9 @@ def _refuse(problems: list, path: Path | list[Path], drop_invalid: bool) -> None
     if isinstance(path, list):
         path = path[0] if len(path) == 1 else ", ".join(map(str, path))
     if problems and not drop_invalid:
-        first, more = problems[0], len(problems) - 1
-        tail = f" (and {more} more problem{'s' * (more > 1)}; `gaiko validate` lists them)" if more else ""
-        raise GaikoError(first.message + tail, getattr(first, "file", None) or path, first.line)
+        first = problems[0]
+        tail = and_more(len(problems) - 1, "problem", "problems", "`gaiko validate` lists them")
+        raise GaikoError(first.message + tail, first.file or path, first.line)
     if problems:
         n = len(problems)
         print(f"gaiko: {path}: {n} problem{'s' * (n != 1)}; their items are left out and counted",
