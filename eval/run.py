@@ -22,6 +22,7 @@ from pathlib import Path
 import gaiko
 from gaiko.documents import load_documents, strip_annotations
 from gaiko.eval.contamination import ScanBudget, scan_bytes
+from gaiko.eval.metrics import evaluate
 from gaiko.eval.predictions import Predictions, load_predictions
 from gaiko.eval.sandbox import (LIMIT_SPECS, RUN_PREFIX, Limits, copy_code, copy_submission,
                                 remove_stale_copies, run_sandboxed, signals_as_exit)
@@ -159,12 +160,8 @@ def run_message(record: dict, sandbox_message: str = "") -> str:
 
 def score_outcome(outcome: RunOutcome, gold_docs: list[dict], bootstrap: int = 0, seed: int = 0):
     """The Evaluation of a finished run (its valid part; rejections counted), run record under "run"."""
-    from gaiko.eval.metrics import evaluate
-
     predictions = outcome.predictions
-    evaluation = evaluate(gold_docs, predictions.by_id, bootstrap, seed, predictions.problems)
-    evaluation.report["run"] = outcome.record
-    return evaluation
+    return evaluate(gold_docs, predictions.by_id, bootstrap, seed, predictions.problems, run=outcome.record)
 
 
 def load_gold(split: str, gold: Path | None) -> list[dict]:

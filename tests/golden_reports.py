@@ -62,7 +62,6 @@ def outputs() -> dict[str, str]:
     from gaiko.eval.metrics import evaluate, score_documents
     from gaiko.eval.predictions import load_predictions
     from gaiko.eval.report import format_comparison, format_markdown, format_table
-    from gaiko.eval.untrained import score_all_and_test
 
     gold = _read_jsonl(GOLDEN / "gold.jsonl")
     rules = load_predictions(GOLDEN / "rules.jsonl", gold)
@@ -115,20 +114,14 @@ def run_report(gold, predictions) -> dict:
     """A scored run's report: the run record under "run"."""
     from gaiko.eval.metrics import evaluate
 
-    evaluation = evaluate(gold, predictions.by_id, 0, 0, predictions.problems)
-    evaluation.report["run"] = RUN_RECORD
-    return evaluation.report
+    return evaluate(gold, predictions.by_id, 0, 0, predictions.problems, run=RUN_RECORD).report
 
 
 def untrained_report(gold, predictions) -> dict:
     """An untrained submission's report: scored on all documents, the test split's report beside it."""
-    from gaiko.eval.untrained import score_all_and_test
+    from gaiko.eval.untrained import score_untrained
 
-    scored = score_all_and_test(gold, predictions, {gold[0]["id"], gold[3]["id"]})
-    report = scored["all"].report
-    report["test_split"] = scored["test"].report
-    report["run"] = RUN_RECORD
-    return report
+    return score_untrained(gold, predictions, {gold[0]["id"], gold[3]["id"]}, run=RUN_RECORD).report
 
 
 @contextlib.contextmanager
