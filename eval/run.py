@@ -22,7 +22,6 @@ from pathlib import Path
 import gaiko
 from gaiko.documents import load_documents, strip_annotations
 from gaiko.eval.contamination import ScanBudget, scan_bytes
-from gaiko.eval.metrics import evaluate
 from gaiko.eval.predictions import Predictions, load_predictions
 from gaiko.eval.sandbox import (LIMIT_SPECS, RUN_PREFIX, Limits, copy_code, copy_submission,
                                 remove_stale_copies, run_sandboxed, signals_as_exit)
@@ -160,6 +159,8 @@ def run_message(record: dict, sandbox_message: str = "") -> str:
 
 def score_outcome(outcome: RunOutcome, gold_docs: list[dict], bootstrap: int = 0, seed: int = 0):
     """The Evaluation of a finished run (its valid part; rejections counted), run record under "run"."""
+    from gaiko.eval.metrics import evaluate  # numpy: not loaded when the verbs are registered
+
     predictions = outcome.predictions
     return evaluate(gold_docs, predictions.by_id, bootstrap, seed, predictions.problems, run=outcome.record)
 

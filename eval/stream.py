@@ -11,7 +11,10 @@ from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
-from gaiko.eval.metrics import Counts, count, merge
+from gaiko.build import load_split
+from gaiko.documents import iter_documents
+from gaiko.eval.counts import Counts, merge
+from gaiko.eval.matching import count
 from gaiko.eval.predictions import PredictionIndex, Problem
 from gaiko.io import GaikoError
 
@@ -60,9 +63,5 @@ def paused_gc() -> Iterator[None]:
 
 def gold_stream(gold_file: Path | None, split: str) -> Iterator[dict]:
     if gold_file is not None:
-        from gaiko.documents import iter_documents
-
         return iter_documents(gold_file)
-    from gaiko.build import load_split
-
     return iter(load_split(split))

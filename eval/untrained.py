@@ -9,9 +9,8 @@ it on all documents, with the test-split figure beside it. A submission declares
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from gaiko.eval.metrics import Evaluation, evaluate
