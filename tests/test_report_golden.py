@@ -7,8 +7,6 @@ import pytest
 
 import golden_reports
 
-LEADERBOARD = ("leaderboard.md", "leaderboard.txt", "leaderboard-throughput.md", "leaderboard.json")
-
 
 @pytest.fixture(scope="module")
 def outputs() -> dict[str, str]:
@@ -16,8 +14,7 @@ def outputs() -> dict[str, str]:
 
 
 def expected_names() -> list[str]:
-    inputs = set(golden_reports.INPUTS) | set(LEADERBOARD)
-    return sorted(p.name for p in golden_reports.GOLDEN.iterdir() if p.name not in inputs)
+    return sorted(p.name for p in golden_reports.GOLDEN.iterdir() if p.name not in golden_reports.LEADERBOARD)
 
 
 @pytest.mark.parametrize("name", expected_names())
