@@ -16,9 +16,8 @@ Two views of the same counts:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 

@@ -408,8 +408,8 @@ def _item_counts(documents: int, mentions: list[list], events: list[list]) -> It
                  sum(len(ev.get("arguments") or ()) for evs in events for ev in evs))
 
 
-def _count(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: bool,
-           unit: str) -> tuple[Counts, list[dict], list[tuple[str, str]]]:
+def count_in_detail(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: bool,
+                    unit: str) -> tuple[Counts, list[dict], list[tuple[str, str]]]:
     """Counts, and with `details` the error rows and boundary-matched label pairs. A missing prediction
     predicts nothing. One pass per field over the documents."""
     if unit not in RESAMPLE_UNITS:
@@ -442,11 +442,11 @@ def _count(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: b
 
 def count(gold_docs: list[dict], predictions_by_id: dict[str, dict], unit: str = "document") -> Counts:
     """The additive counts of valid predictions (by document id) on gold documents, one row per unit."""
-    return _count(gold_docs, predictions_by_id, False, unit)[0]
+    return count_in_detail(gold_docs, predictions_by_id, False, unit)[0]
 
 
 def count_documents(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: bool = False) -> Counted:
     """Dense count rows (documents × KEYS × 4), and with `details` the error rows and label pairs."""
-    counts, errors, confusion = _count(gold_docs, predictions_by_id, details, "document")
+    counts, errors, confusion = count_in_detail(gold_docs, predictions_by_id, details, "document")
     return Counted(counts.dense().astype(np.int32), errors, confusion, counts.realis_missing, counts.items)
 

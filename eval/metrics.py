@@ -19,9 +19,9 @@ import numpy as np
 from gaiko.eval.bootstrap import intervals as bootstrap_intervals, small_sample_warning
 from gaiko.eval.counts import (EVENT_METRICS, GROUPS, KEY_INDEX, KEYS, NER_MODES, PARTIAL_MODES, PRF, TYPE_COLUMNS,
                                WIDTH, Counts, macro_arrays, merge, prf_arrays, tally)
-from gaiko.eval.matching import (RESAMPLE_UNITS, Counted, EventTuples, NerAlignment, UnitMap, _count, align_spans,
-                                 count, count_documents, error_row, event_cells, event_errors, ner_cells, ner_errors,
-                                 overlap_matching, unit_starts)
+from gaiko.eval.matching import (RESAMPLE_UNITS, Counted, EventTuples, NerAlignment, UnitMap, align_spans, count,
+                                 count_documents, count_in_detail, error_row, event_cells, event_errors, ner_cells,
+                                 ner_errors, overlap_matching, unit_starts)
 from gaiko.eval.predictions import rejection_counts
 from gaiko.eval.scores import BootstrapSettings, Report, ReportCounts, build_report
 
@@ -29,8 +29,8 @@ __all__ = [  # the scoring names other modules import from here
     "EVENT_METRICS", "GROUPS", "KEY_INDEX", "KEYS", "NER_MODES", "PARTIAL_MODES", "PRF", "TYPE_COLUMNS", "WIDTH",
     "Counts", "macro_arrays", "merge", "prf_arrays", "tally",
     "RESAMPLE_UNITS", "Counted", "EventTuples", "NerAlignment", "UnitMap", "align_spans", "count",
-    "count_documents", "error_row", "event_cells", "event_errors", "ner_cells", "ner_errors", "overlap_matching",
-    "unit_starts",
+    "count_documents", "count_in_detail", "error_row", "event_cells", "event_errors", "ner_cells", "ner_errors",
+    "overlap_matching", "unit_starts",
     "Evaluation", "score_report", "score", "evaluate", "score_documents",
 ]
 
@@ -75,7 +75,7 @@ def evaluate(gold_docs: list[dict], predictions_by_id: dict[str, dict], bootstra
     """Score valid predictions against gold documents; `problems` (from validation) are counted in the
     report; `details` also lists every error and the type confusion (for `write_report`); `test_split`
     and `run` go into the report as they are."""
-    counts, errors, confusion = _count(gold_docs, predictions_by_id, details, unit)
+    counts, errors, confusion = count_in_detail(gold_docs, predictions_by_id, details, unit)
     report = score_report(counts, bootstrap, seed, problems, test_split=test_split, run=run)
     return Evaluation(report, counts.dense().astype(np.int32), errors, confusion)
 
