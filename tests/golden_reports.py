@@ -103,8 +103,8 @@ def _cli(*argv: str) -> str:
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        main(list(argv))
-    return out.getvalue()
+        code = main(list(argv))
+    return f"exit {code}\n" + out.getvalue()
 
 
 def outputs() -> dict[str, str]:
@@ -144,8 +144,9 @@ def _outputs(inputs: Path) -> dict[str, str]:
         out[f"{name}.json"] = _dump(result)
         out[f"{name}.txt"] = format_comparison(result, "a.jsonl", "b.jsonl")
     out["cli-score.txt"] = _cli("score", "--pred", "a.jsonl", "--gold", "gold.jsonl", "--bootstrap", "100")
-    out["cli-score-json.txt"] = _cli("score", "--pred", "b.jsonl", "--gold", "gold.jsonl", "--json")
-    out["cli-compare.txt"] = _cli("compare", "a.jsonl", "b.jsonl", "--gold", "gold.jsonl", "--bootstrap", "100")
+    out["cli-score-json.txt"] = _cli("score", "--pred", "b.jsonl", "--gold", "gold.jsonl", "--json", "--drop-invalid")
+    out["cli-compare.txt"] = _cli("compare", "a.jsonl", "b.jsonl", "--gold", "gold.jsonl", "--bootstrap", "100",
+                                  "--drop-invalid")
     out.update(gate_outputs(inputs))
     return out
 
