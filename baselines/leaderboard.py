@@ -15,11 +15,21 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from gaiko.annotation.challenge import load_challenge
 from gaiko.baselines.registry import REFERENCE_SYSTEM, create
+from gaiko.build import build
+from gaiko.dataset import load_folds, load_split
+from gaiko.paths import DATASET_DIR
 from gaiko.documents import strip_annotations
+from gaiko.eval.bootstrap import paired_test
+from gaiko.eval.metrics import evaluate
+from gaiko.eval.scores import Report
 from gaiko.io import atomic_path, write_text_atomic
+from gaiko.tables import NONE, markdown_lines, number_or_none, plain_lines
 
 MIN_TIMING_SECONDS = 1.0
 MIN_TIMING_RUNS = 3  # the fastest run counts: the machine may be shared, and noise only ever slows a run
@@ -29,9 +39,6 @@ FINAL_TRAINING = ("train", "validation")
 
 def ensure_dataset() -> None:
     """Build the dataset folder from the exports if it is missing (a fresh clone)."""
-    from gaiko.build import build
-    from gaiko.paths import DATASET_DIR
-
     if not (DATASET_DIR / "data" / "documents").is_dir():
         build()
 
@@ -57,19 +64,37 @@ def _restrict(documents: list[dict], predictions: dict[str, dict], labels: set[s
     return gold, pred
 
 
-def _scores(prefix: str, report: dict) -> dict:
-    ner, events = report["ner"], report["events"]
-    return {
-        f"{prefix}ner_strict_f1": ner["strict"]["micro"]["f1"],
-        f"{prefix}ner_strict_ci": ner["strict"]["micro"].get("ci"),
-        f"{prefix}ner_strict_precision": ner["strict"]["micro"]["precision"],
-        f"{prefix}ner_strict_recall": ner["strict"]["micro"]["recall"],
-        f"{prefix}ner_partial_f1": ner["partial"]["micro"]["f1"],
-        f"{prefix}trigger_classification_f1": events["trigger_classification"]["micro"]["f1"],
-        f"{prefix}trigger_classification_ci": events["trigger_classification"]["micro"].get("ci"),
-        f"{prefix}argument_classification_f1": events["argument_classification"]["micro"]["f1"],
-        f"{prefix}argument_classification_ci": events["argument_classification"]["micro"].get("ci"),
-    }
+@dataclass(frozen=True)
+class ReportField:
+    """One figure of a leaderboard row read from a score report; an event figure is None for a system
+    that predicts no events."""
+
+    name: str  # the row key, after the report's prefix ("", "cv_" or "challenge_")
+    read: Callable[[Report], object]
+    events: bool = False
+
+
+def _interval(ci: tuple[float, float] | None) -> list[float] | None:
+    return None if ci is None else list(ci)
+
+
+REPORT_FIELDS = (
+    ReportField("ner_strict_f1", lambda r: r.ner["strict"].micro.f1),
+    ReportField("ner_strict_ci", lambda r: _interval(r.ner["strict"].micro.ci)),
+    ReportField("ner_strict_precision", lambda r: r.ner["strict"].micro.precision),
+    ReportField("ner_strict_recall", lambda r: r.ner["strict"].micro.recall),
+    ReportField("ner_partial_f1", lambda r: r.ner["partial"].micro.f1),
+    ReportField("trigger_classification_f1", lambda r: r.events["trigger_classification"].micro.f1, events=True),
+    ReportField("trigger_classification_ci", lambda r: _interval(r.events["trigger_classification"].micro.ci),
+                events=True),
+    ReportField("argument_classification_f1", lambda r: r.events["argument_classification"].micro.f1, events=True),
+    ReportField("argument_classification_ci", lambda r: _interval(r.events["argument_classification"].micro.ci),
+                events=True),
+)
+
+
+def _scores(prefix: str, report: Report, predicts_events: bool) -> dict:
+    return {prefix + f.name: None if f.events and not predicts_events else f.read(report) for f in REPORT_FIELDS}
 
 
 class _Progress:
@@ -85,13 +110,8 @@ class _Progress:
 
 def run_leaderboard(names: list[str], bootstrap: int = 1000, seed: int = 0, progress: bool = True) -> dict:
     """Train, run and score `names`; returns {"rows": [...], "meta": {...}}."""
-    from gaiko.dataset import load_folds, load_split
-    from gaiko.eval.metrics import evaluate
-
     ensure_dataset()
     training = [d for split in FINAL_TRAINING for d in load_split(split)]
-    from gaiko.annotation.challenge import load_challenge
-
     test, corpus, challenge = load_split("test"), load_split("all"), load_challenge()
     by_id = {d["id"]: d for d in corpus}
     folds = load_folds()
@@ -131,18 +151,16 @@ def run_leaderboard(names: list[str], bootstrap: int = 1000, seed: int = 0, prog
         cross = evaluate(corpus, cv_pred, bootstrap, seed)
         unseen = evaluate(challenge, challenge_pred, bootstrap, seed)
         evaluations[name] = (held_out, cross)
+        events = systems[name].predicts_events
         row = {"system": name, "training": "+".join(FINAL_TRAINING) if systems[name].trainable else "none",
-               **_scores("", held_out.report), **_scores("cv_", cross.report),
-               **_scores("challenge_", unseen.report),
+               **_scores("", held_out.result, events), **_scores("cv_", cross.result, events),
+               **_scores("challenge_", unseen.result, events),
                "chars_per_second": speed,
-               "ner_strict_per_type_f1": {k: v["f1"] for k, v in held_out.report["ner"]["strict"]["per_type"].items()}}
+               "ner_strict_per_type_f1": {k: v.f1 for k, v in held_out.result.ner["strict"].per_type.items()}}
         if reference_types is not None:
             for prefix, docs, pred in (("", test, test_pred), ("cv_", corpus, cv_pred)):
                 gold, restricted = _restrict(docs, pred, set(reference_types))
-                row[f"{prefix}ner_strict_f1_reference_types"] = \
-                    evaluate(gold, restricted).report["ner"]["strict"]["micro"]["f1"]
-        if not systems[name].predicts_events:
-            row.update({k: None for k in row if "trigger" in k or "argument" in k})
+                row[f"{prefix}ner_strict_f1_reference_types"] = evaluate(gold, restricted).result.ner["strict"].micro.f1
         if dropped:
             row["dropped_labels"] = dropped
         rows.append(row)
@@ -162,8 +180,6 @@ def run_leaderboard(names: list[str], bootstrap: int = 1000, seed: int = 0, prog
 def _compare_with_reference(rows: list[dict], evaluations: dict, bootstrap: int, seed: int) -> None:
     """Add to each in-project row its speedup over GiNZA and (with resamples) its paired bootstrap test
     against GiNZA on strict NER F1."""
-    from gaiko.eval.bootstrap import paired_test
-
     key = ("ner", "strict", None)
     reference = next(r for r in rows if r["system"] == REFERENCE_SYSTEM)
     for row in rows:
@@ -179,12 +195,12 @@ def _compare_with_reference(rows: list[dict], evaluations: dict, bootstrap: int,
 
 
 def _f(value) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    return number_or_none(value, ".3f")
 
 
 def _delta(row: dict, prefix: str) -> str:
     if f"{prefix}ner_strict_delta_vs_reference" not in row:
-        return "–"
+        return NONE
     low, high = row[f"{prefix}ner_strict_delta_ci_vs_reference"]
     return (f"{row[f'{prefix}ner_strict_delta_vs_reference']:+.3f} [{low:+.3f}, {high:+.3f}], "
             f"p = {row[f'{prefix}ner_strict_p_vs_reference']:.3f}")
@@ -224,15 +240,14 @@ TABLE_COLUMNS = (
 THROUGHPUT_COLUMNS = (
     ("system", lambda r: r["system"]),
     ("chars/s", lambda r: f"{r['chars_per_second']:,.0f}"),
-    ("speed vs GiNZA", lambda r: f"{r['speedup_vs_reference']:.1f}×" if "speedup_vs_reference" in r else "–"),
+    ("speed vs GiNZA", lambda r: f"{r['speedup_vs_reference']:.1f}×" if "speedup_vs_reference" in r else NONE),
 )
 
 
 def format_table(rows: list[dict]) -> str:
     columns = TABLE_COLUMNS + THROUGHPUT_COLUMNS[1:]
     cells = [[name for name, _ in columns]] + [[cell(r) for _, cell in columns] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells) + "\n"
+    return "\n".join(plain_lines(cells)) + "\n"
 
 
 def format_markdown(result: dict) -> str:
@@ -250,18 +265,15 @@ def format_markdown(result: dict) -> str:
              f"generalization check ({meta['challenge_characters']} characters, {meta['challenge_mentions']} "
              "gold mentions; `annotation/challenge/`, not part of the dataset): systems as trained for the test "
              "run.", "",
-             "| " + " | ".join(name for name, _ in TABLE_COLUMNS) + " |",
-             "|" + "---|" * len(TABLE_COLUMNS)]
-    lines += ["| " + " | ".join(cell(r) for _, cell in TABLE_COLUMNS) + " |" for r in rows]
+             *_markdown(TABLE_COLUMNS, rows)]
     if meta["reference_types"] is not None:
         lines += ["", f"GiNZA's types: the labels GiNZA produced on the test documents "
                       f"({', '.join(meta['reference_types'])})."]
     compared = [r for r in rows if "speedup_vs_reference" in r]
     if compared:
         lines += ["", "Against GiNZA (paired document-level bootstrap of strict NER F1):", "",
-                  "| system | Δ strict F1, test [95% CI], p | Δ strict F1, CV [95% CI], p |",
-                  "|---|---|---|"]
-        lines += [f"| {r['system']} | {_delta(r, '')} | {_delta(r, 'cv_')} |" for r in compared]
+                  *markdown_lines(("system", "Δ strict F1, test [95% CI], p", "Δ strict F1, CV [95% CI], p"),
+                                  ([r["system"], _delta(r, ""), _delta(r, "cv_")] for r in compared))]
     lines += ["", CONTAMINATION_NOTE]
     dropped = {r["system"]: r["dropped_labels"] for r in rows if r.get("dropped_labels")}
     for system, labels in dropped.items():
@@ -276,9 +288,11 @@ def format_throughput(result: dict) -> str:
     return "\n".join(["# Leaderboard throughput", "",
                       "Warm characters/second of `extract()` on the test documents (fastest of at least three runs); "
                       "it moves with the load of the machine.", "",
-                      "| " + " | ".join(name for name, _ in THROUGHPUT_COLUMNS) + " |",
-                      "|" + "---|" * len(THROUGHPUT_COLUMNS),
-                      *("| " + " | ".join(cell(r) for _, cell in THROUGHPUT_COLUMNS) + " |" for r in rows), ""])
+                      *_markdown(THROUGHPUT_COLUMNS, rows), ""])
+
+
+def _markdown(columns, rows: list[dict]) -> list[str]:
+    return markdown_lines([name for name, _ in columns], ([cell(r) for _, cell in columns] for r in rows))
 
 
 def write_chart(rows: list[dict], path: Path) -> None:

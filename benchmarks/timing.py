@@ -16,6 +16,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from gaiko.tables import NONE, markdown_lines, plain_lines
+
 LIBRARIES = ("numpy", "scipy", "seqeval", "nervaluate", "datasets", "pyarrow", "spacy", "ginza", "ja-ginza",
              "sklearn-crfsuite", "sudachipy")
 
@@ -95,22 +97,18 @@ class Table:
         return [tuple(_format(c) for c in row) for row in self.rows]
 
     def text(self) -> str:
-        rows = [self.columns, *self._cells()]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(self.columns))]
-        lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-                 for r in rows]
+        lines = plain_lines([self.columns, *self._cells()], "l" + "r" * (len(self.columns) - 1))
         return "\n".join([self.title, *lines, *(f"  note: {n}" for n in self.notes)]) + "\n"
 
     def markdown(self) -> str:
-        out = [f"### {self.title}", "", "| " + " | ".join(self.columns) + " |",
-               "|" + "|".join(["---"] + ["---:"] * (len(self.columns) - 1)) + "|"]
-        out += ["| " + " | ".join(row) + " |" for row in self._cells()]
+        out = [f"### {self.title}", "",
+               *markdown_lines(self.columns, self._cells(), "l" + "r" * (len(self.columns) - 1))]
         return "\n".join(out + [""] + [f"- {n}" for n in self.notes] + ([""] if self.notes else []))
 
 
 def _format(value: Any) -> str:
     if value is None:
-        return "–"
+        return NONE
     if isinstance(value, float):
         return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
     if isinstance(value, int):
@@ -120,9 +118,9 @@ def _format(value: Any) -> str:
 
 def seconds(value: float | None) -> str:
     if value is None:
-        return "–"
+        return NONE
     return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
 def ratio(slow: float | None, fast: float | None) -> str:
-    return "–" if not slow or not fast else f"{slow / fast:.1f}×"
+    return NONE if not slow or not fast else f"{slow / fast:.1f}×"

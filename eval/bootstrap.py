@@ -15,7 +15,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from gaiko.eval.metrics import KEY_INDEX, KEYS, WIDTH, Counts, macro_arrays, prf_arrays
+from gaiko.eval.counts import KEY_INDEX, KEYS, REALIS, WIDTH, Counts, macro_arrays, prf_arrays
+from gaiko.eval.matching import count
 
 CONFIDENCE = 0.95
 FEW_UNITS = 10  # below this many units the report warns how few distinct resamples there are
@@ -118,7 +119,7 @@ def resampled_scores(counts: Counts | np.ndarray, n_resamples: int, seed: int) -
     """Per key: F1 of every resample (accuracy for realis; NaN for a type absent from a resample),
     and per ("macro", section, metric): macro F1 of every resample."""
     f1_blocks, macro_blocks = [], {}
-    realis = KEY_INDEX[("realis", "accuracy", None)]
+    realis = KEY_INDEX[REALIS]
     for sums in resampled_sums(counts, n_resamples, seed):
         precision, _, f1 = prf_arrays(sums)
         f1[:, realis] = precision[:, realis]
@@ -212,7 +213,7 @@ def _point_scores(sums: np.ndarray) -> dict[tuple, np.ndarray]:
     """Micro F1 per (section, metric, None) key, macro F1 per ("macro", section, metric), realis accuracy."""
     precision, _, f1 = prf_arrays(sums)
     out = {key: f1[..., i] for i, key in enumerate(KEYS) if key[2] is None}
-    out[("realis", "accuracy", None)] = precision[..., KEY_INDEX[("realis", "accuracy", None)]]
+    out[REALIS] = precision[..., KEY_INDEX[REALIS]]
     out.update({("macro", *group): v[2] for group, v in macro_arrays(sums).items()})
     return out
 
@@ -242,6 +243,4 @@ def compare_counts(counts_a: Counts, counts_b: Counts, n_resamples: int, seed: i
 def compare(gold_docs: list[dict], a_by_id: dict[str, dict], b_by_id: dict[str, dict], n_resamples: int,
             seed: int, unit: str = "document") -> dict:
     """Paired comparison of two systems' valid predictions on the same gold documents."""
-    from gaiko.eval.metrics import count
-
     return compare_counts(count(gold_docs, a_by_id, unit), count(gold_docs, b_by_id, unit), n_resamples, seed)

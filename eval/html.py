@@ -23,6 +23,10 @@ from markupsafe import Markup, escape
 
 from gaiko import schema
 from gaiko.documents import mention_index
+from gaiko.eval.metrics import evaluate
+from gaiko.eval.plots import PER_TYPE_PLOTS
+from gaiko.eval.report import _ci, _counts_sentence, _rows, format_errors
+from gaiko.io import atomic_path
 
 LAYERS = ("entity", "trigger", "argument")
 ERROR_KINDS = ("correct", "missed", "spurious", "wrong_type", "wrong_boundary", "wrong_boundary_and_type",
@@ -361,8 +365,6 @@ def _png(path: Path) -> str:
 
 
 def _summary(report: dict) -> list[dict]:
-    from gaiko.eval.report import _ci, _rows
-
     return [{"metric": f"{section}.{name}", "p": score["precision"], "r": score["recall"], "f1": score["f1"],
              "ci": _ci(score), "tp": score.get("tp", ""), "fp": score.get("fp", ""), "fn": score.get("fn", ""),
              "partial": score.get("partial", "")} for section, name, score in _rows(report)]
@@ -380,9 +382,6 @@ def _render(page: _Page, **context) -> str:
 def score_page(gold_docs: list[dict], predictions_by_id: dict[str, dict], report: dict, errors: list[dict],
                title: str = "Evaluation report") -> Callable[[Path], str]:
     """report.html of `gaiko score --out`: a function of the report folder, whose PNG plots it embeds."""
-    from gaiko.eval.plots import PER_TYPE_PLOTS
-    from gaiko.eval.report import _counts_sentence
-
     gold = Side("gold", None, "gold")
     pred = Side("pred", "", "predicted", _statuses(errors))
     shown = shown_documents(gold_docs)
@@ -419,10 +418,6 @@ def write_comparison(out_dir: Path, gold_docs: list[dict], a: tuple[str, dict], 
                      result: dict) -> list[Path]:
     """`gaiko compare --out DIR`, all or nothing: report.html, comparison.json, and per system its report
     (report_a.json, report_b.json) and error listing (errors_a.tsv, errors_b.tsv)."""
-    from gaiko.eval.metrics import evaluate
-    from gaiko.eval.report import format_errors
-    from gaiko.io import atomic_path
-
     sides = []
     files: dict[str, str] = {"comparison.json": json.dumps(result, ensure_ascii=False, indent=2) + "\n"}
     for system, (name, loaded) in zip("ab", (a, b)):

@@ -1,19 +1,14 @@
-"""PNG plots of a report: per-type F1 with bootstrap intervals, and the NER type confusion."""
+"""PNG plots of a report: per-type F1 with bootstrap intervals, and the NER type confusion.
+
+numpy, matplotlib and scikit-learn are imported when a plot is drawn, so that printing a report does not
+load them."""
 
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only; never a display
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.metrics import confusion_matrix  # noqa: E402
-
-from gaiko import schema  # noqa: E402
+from gaiko import schema
 
 # (file name, report section, metric) of each per-type F1 plot.
 PER_TYPE_PLOTS = (
@@ -23,8 +18,20 @@ PER_TYPE_PLOTS = (
 )
 
 
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only; never a display
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def plot_per_type_f1(scores: dict, title: str, path: Path) -> None:
     """Bars of per-type F1; error bars show the 95% bootstrap interval when the report has one."""
+    import numpy as np
+
+    plt = _pyplot()
     labels = list(scores["per_type"])
     f1 = np.array([scores["per_type"][label]["f1"] for label in labels])
     fig, ax = plt.subplots(figsize=(max(4.0, 0.6 * len(labels) + 2), 3.5))
@@ -47,6 +54,10 @@ def plot_per_type_f1(scores: dict, title: str, path: Path) -> None:
 
 def plot_confusion(pairs: list[tuple[str, str]], path: Path) -> None:
     """Gold × predicted entity type over spans whose boundaries match exactly."""
+    import numpy as np
+    from sklearn.metrics import confusion_matrix
+
+    plt = _pyplot()
     present = {label for pair in pairs for label in pair}
     labels = [label for label in schema.ENTITY_LABELS if label in present]
     fig, ax = plt.subplots(figsize=(max(4.0, 0.5 * len(labels) + 2.5),) * 2)

@@ -6,7 +6,9 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from gaiko.eval.plots import write_plots
 from gaiko.io import GaikoError, atomic_path
+from gaiko.tables import markdown_lines, plain_lines
 
 ERROR_COLUMNS = ("document", "layer", "error", "gold_start", "gold_end", "gold_label", "gold_text",
                  "pred_start", "pred_end", "pred_label", "pred_text")
@@ -64,13 +66,8 @@ def _counts(score: dict) -> tuple[str, ...]:
 def format_table(report: dict) -> str:
     """The report as an aligned plain-text table (what `gaiko score` prints)."""
     header = ("metric", "P", "R", "F1", "95% CI", "tp", "fp", "fn", "partial")
-    lines = [header]
-    for section, name, score in _rows(report):
-        lines.append((f"{section}.{name}", f"{score['precision']:.3f}", f"{score['recall']:.3f}",
-                      f"{score['f1']:.3f}", _ci(score), *_counts(score)))
-    widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
-    text = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-            for row in lines]
+    lines = [header] + [_score_cells(f"{section}.{name}", score) for section, name, score in _rows(report)]
+    text = plain_lines(lines, "l" + "r" * (len(header) - 1))
     realis = report["realis"]
     if "events" in _shown(report):
         text.append(f"realis accuracy on matched triggers: {realis['accuracy']:.3f} "
@@ -78,6 +75,16 @@ def format_table(report: dict) -> str:
     text += [line for line in (_tuples_sentence(report), _left_out(report)) if line]
     text.append(_counts_sentence(report))
     return "\n".join(text) + "\n"
+
+
+def _score_cells(name: str, score: dict) -> tuple[str, ...]:
+    """A table row of one score object: name, P, R, F1, interval and counts."""
+    return (name, f"{score['precision']:.3f}", f"{score['recall']:.3f}", f"{score['f1']:.3f}", _ci(score),
+            *_counts(score))
+
+
+SCORE_HEADER = ("P", "R", "F1", "95% CI", "tp", "fp", "fn", "partial")
+SCORE_ALIGN = "lrrrlrrrr"  # the markdown alignment of a name column and the score columns
 
 
 def _counts_sentence(report: dict) -> str:
@@ -96,9 +103,8 @@ def _counts_sentence(report: dict) -> str:
 def format_markdown(report: dict) -> str:
     """The report as markdown: summary tables, then per-type tables for each mode and metric."""
     out = ["# Evaluation report", "", _counts_sentence(report) + ".", ""]
-    out += ["| metric | P | R | F1 | 95% CI | tp | fp | fn | partial |", "|---|---:|---:|---:|---|---:|---:|---:|---:|"]
-    out += [f"| {s}.{n} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {_ci(v)} | "
-            + " | ".join(_counts(v)) + " |" for s, n, v in _rows(report)]
+    out += markdown_lines(("metric", *SCORE_HEADER), (_score_cells(f"{s}.{n}", v) for s, n, v in _rows(report)),
+                          SCORE_ALIGN)
     realis = report["realis"]
     if "events" in _shown(report):
         out += ["", f"Realis accuracy on matched triggers: {realis['accuracy']:.3f} "
@@ -109,10 +115,9 @@ def format_markdown(report: dict) -> str:
         for metric, scores in report[section].items():
             if not scores["per_type"]:
                 continue
-            out += [f"## {section}.{metric} per type", "", "| type | P | R | F1 | 95% CI | tp | fp | fn | partial |",
-                    "|---|---:|---:|---:|---|---:|---:|---:|---:|"]
-            out += [f"| {label} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {_ci(v)} | "
-                    + " | ".join(_counts(v)) + " |" for label, v in scores["per_type"].items()]
+            out += [f"## {section}.{metric} per type", ""]
+            out += markdown_lines(("type", *SCORE_HEADER),
+                                  (_score_cells(label, v) for label, v in scores["per_type"].items()), SCORE_ALIGN)
             out.append("")
     return "\n".join(out)
 
@@ -133,8 +138,6 @@ def write_report(report: dict, out_dir: str | Path, errors: list[dict] = (),
                  extra_files: dict[str, str | Callable[[Path], str]] | None = None) -> list[Path]:
     """Write report.json, report.md, errors.tsv, the PNG plots and `extra_files` (name → text, or a function
     of the folder being written, for a page that embeds the plots) into `out_dir`, all or nothing."""
-    from gaiko.eval.plots import write_plots
-
     out_dir = Path(out_dir)
     with atomic_path(out_dir) as tmp:
         tmp.mkdir()
@@ -169,9 +172,7 @@ def format_comparison(result: dict, name_a: str, name_b: str) -> str:
                          f"[{r['ci'][0]:+.3f}, {r['ci'][1]:+.3f}]", f"{r['p_value']:.3f}",
                          *([f"{r['exact_p_value']:.3f}"] if exact else []))
                         for metric, r in result["metrics"].items()]
-    widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
-    text = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-            for row in lines]
+    text = plain_lines(lines, "l" + "r" * (len(header) - 1))
     return (f"A = {name_a}\nB = {name_b}\n" + "\n".join(text)
             + f"\npaired bootstrap over {result['documents']} documents, {result['resamples']} resamples, "
               f"seed {result['seed']}; p = share of resamples with delta > 2 x observed delta\n"

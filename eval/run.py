@@ -19,7 +19,6 @@ from pathlib import Path
 
 from gaiko.documents import strip_annotations
 from gaiko.eval.contamination import ScanBudget, scan_bytes
-from gaiko.eval.gold import load_gold  # noqa: F401 (the gold of a run, for the callers of this module)
 from gaiko.eval.sandbox import (RUN_PREFIX, Limits, copy_code, copy_submission,
                                 remove_stale_copies, run_sandboxed, signals_as_exit)
 from gaiko.io import GaikoError, atomic_path, dumps_line, printable
@@ -157,12 +156,10 @@ def run_message(record: dict, sandbox_message: str = "") -> str:
 
 def score_outcome(outcome: RunOutcome, gold_docs: list[dict], bootstrap: int = 0, seed: int = 0):
     """The Evaluation of a finished run (its valid part; rejections counted), run record under "run"."""
-    from gaiko.eval.metrics import evaluate
+    from gaiko.eval.metrics import evaluate  # numpy: not loaded when the verbs are registered
 
     predictions = outcome.predictions
-    evaluation = evaluate(gold_docs, predictions.by_id, bootstrap, seed, predictions.problems)
-    evaluation.report["run"] = outcome.record
-    return evaluation
+    return evaluate(gold_docs, predictions.by_id, bootstrap, seed, predictions.problems, run=outcome.record)
 
 
 def command_argv(command: str | list, where: str) -> list[str]:

@@ -11,7 +11,10 @@ from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
-from gaiko.eval.metrics import Counts, count, merge
+from gaiko.dataset import load_split
+from gaiko.documents import iter_documents
+from gaiko.eval.counts import Counts, merge
+from gaiko.eval.matching import count
 from gaiko.io import GaikoError
 from gaiko.predictions import PredictionIndex, Problem
 
@@ -60,9 +63,5 @@ def paused_gc() -> Iterator[None]:
 
 def gold_stream(gold_file: Path | None, split: str) -> Iterator[dict]:
     if gold_file is not None:
-        from gaiko.documents import iter_documents
-
         return iter_documents(gold_file)
-    from gaiko.dataset import load_split
-
     return iter(load_split(split))

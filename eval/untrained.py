@@ -9,7 +9,9 @@ it on all documents, with the test-split figure beside it. A submission declares
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from gaiko.eval.metrics import Evaluation, evaluate
 from gaiko.io import GaikoError, brief
@@ -30,10 +32,23 @@ def score_all_and_test(all_docs: list[dict], predictions: Predictions, test_ids:
                        seed: int = 0, details: bool = True) -> dict[str, Evaluation]:
     """One run over every document scored twice: on all documents (the gate figure) and on the test
     split (the figure beside it). Both reports count every rejected line, as both come from one output."""
+    return {"all": evaluate(all_docs, predictions.by_id, bootstrap, seed, predictions.problems, details),
+            "test": _score_test(all_docs, predictions, test_ids, bootstrap, seed, details)}
+
+
+def score_untrained(all_docs: list[dict], predictions: Predictions, test_ids: set[str],
+                    run: Mapping[str, Any] | None = None) -> Evaluation:
+    """The gate's evaluation of an untrained submission: on all documents, with the test split's report
+    under `test_split` (and the run record under `run`)."""
+    test = _score_test(all_docs, predictions, test_ids)
+    return evaluate(all_docs, predictions.by_id, 0, 0, predictions.problems, test_split=test.result, run=run)
+
+
+def _score_test(all_docs: list[dict], predictions: Predictions, test_ids: set[str], bootstrap: int = 0,
+                seed: int = 0, details: bool = True) -> Evaluation:
     missing = test_ids - {doc["id"] for doc in all_docs}
     if missing:
         raise GaikoError(f"test documents missing from the documents scored: {', '.join(sorted(missing))}")
     test_docs = [doc for doc in all_docs if doc["id"] in test_ids]
     test_predictions = {i: p for i, p in predictions.by_id.items() if i in test_ids}
-    return {"all": evaluate(all_docs, predictions.by_id, bootstrap, seed, predictions.problems, details),
-            "test": evaluate(test_docs, test_predictions, bootstrap, seed, predictions.problems, details)}
+    return evaluate(test_docs, test_predictions, bootstrap, seed, predictions.problems, details)

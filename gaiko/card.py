@@ -12,12 +12,11 @@ from gaiko.corpus import SPLIT_POLICY, SPLITS
 from gaiko.dataset import CONFIGS, folds, statistics
 from gaiko.paths import AGREEMENT_FILE, CARD_NOTES, GUIDELINES_FILE
 from gaiko.text import sentence_index, sentences
+from gaiko.tables import NONE, markdown_lines, number_or_none
 
 
 def _table(header: list[str], rows: list[list]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
+    return "\n".join(markdown_lines(header, [[str(c) for c in row] for row in rows]))
 
 
 def entity_table() -> str:
@@ -148,7 +147,7 @@ def _distance_section(rows: dict) -> str:
         return sum((low is None or d >= low) and (high is None or d <= high) for d in ds)
 
     def share(ds: list[int]) -> str:
-        return f"{100 * sum(d != 0 for d in ds) / len(ds):.1f}%" if ds else "–"
+        return f"{100 * sum(d != 0 for d in ds) / len(ds):.1f}%" if ds else NONE
 
     table = _table(["argument's sentence", *SPLITS, "total"],
                    [[name, *(count(dist[c], low, high) for c in (*SPLITS, "total"))]
@@ -211,7 +210,7 @@ def _agreement_section() -> str:
     a = json.loads(AGREEMENT_FILE.read_text(encoding="utf-8"))
 
     def f(x: float | None) -> str:
-        return "–" if x is None else f"{x:.3f}"
+        return number_or_none(x, ".3f")
 
     ents = a["entities"]
     per_type = _table(["label", "pass 1", "pass 2", "exact matches", "strict F1", "overlap F1"],

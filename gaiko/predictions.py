@@ -20,7 +20,7 @@ in any order; a document's line is matched when its gold document comes (`Predic
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple

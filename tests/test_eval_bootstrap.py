@@ -49,7 +49,7 @@ def test_resampling_pools_equal_rows_and_sums_them_exactly(n_docs, alike):
     gold, pred = corpus(n_docs=n_docs)
     if alike:  # most documents predicted alike, so a few pools stand for many documents
         pred = {d["id"]: pred["d0"] | {"id": d["id"]} if i % 5 else pred[d["id"]] for i, d in enumerate(gold)}
-    counts = count_documents(gold, pred)[0]
+    counts = count_documents(gold, pred).counts
     rows = _Rows.of(counts)
     flat = counts.reshape(len(counts), -1)
     distinct = Counter(map(bytes, flat.astype(np.int64)))

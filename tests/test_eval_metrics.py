@@ -87,6 +87,18 @@ def test_prf_adds_and_keeps_partial_credit():
     assert PRF().f1 == 0.0
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(*[st.integers(0, 50)] * 4), min_size=1, max_size=5))
+def test_prf_sums_score_as_the_count_arrays(rows):
+    """`sum()` of records equals the summed array row, and the scores are the array kernel's, to the bit."""
+    from gaiko.eval.counts import prf_arrays
+
+    total = sum(PRF(*row) for row in rows)
+    summed = np.array(rows).sum(0)
+    assert total == PRF(*summed.tolist())
+    assert (total.precision, total.recall, total.f1) == tuple(float(x) for x in prf_arrays(summed))
+
+
 def test_nervaluate_bug_partial_credit_across_documents():
     """One partial match per document over two documents is P = R = 0.5 in partial mode.
 
@@ -180,12 +192,12 @@ def test_strict_micro_and_macro_equal_seqeval(docs):
 def test_counts_do_not_depend_on_span_order(docs, rnd):
     gold_docs = [make_doc(i, text, gold) for i, text, gold, _ in docs]
     preds = {i: {"id": i, "entities": ents(*pred)} for i, _, _, pred in docs}
-    expected = count_documents(gold_docs, preds)[0]
+    expected = count_documents(gold_docs, preds).counts
     for doc in gold_docs:
         rnd.shuffle(doc["entities"])
     for pred in preds.values():
         rnd.shuffle(pred["entities"])
-    assert (count_documents(gold_docs, preds)[0] == expected).all()
+    assert (count_documents(gold_docs, preds).counts == expected).all()
 
 
 def test_overlap_matching_is_maximum_on_a_chain():

@@ -11,7 +11,6 @@ from pathlib import Path
 from gaiko import __version__
 from gaiko.annotation.labeling import CONFIG_PATH, DEFAULT_PROJECT, labeling_config
 from gaiko.annotation.server import DEFAULT_DATA_DIR, start_server
-from gaiko.baselines.predict import system_predictions
 from gaiko.cli.options import ExitCode
 from gaiko.documents import load_documents
 from gaiko.io import GaikoError, json_problem, loads, read_text, write_text_atomic
@@ -52,6 +51,8 @@ def ls_push_command(args: argparse.Namespace) -> ExitCode:
     documents = studio.clean_or_given_documents(args.documents)
     predictions = studio.load_predictions(args.predictions, documents) if args.predictions else None
     if args.pre_annotate:
+        from gaiko.baselines.predict import system_predictions  # the systems load scikit-learn and spaCy
+
         predictions = studio.checked_predictions(system_predictions(args.pre_annotate, documents), documents,
                                                  f"predictions of {args.pre_annotate}")
         args.model_version = args.model_version or f"{args.pre_annotate}-gaiko-{__version__}"

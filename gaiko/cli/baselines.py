@@ -6,15 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from gaiko.baselines.leaderboard import format_table, rows_json, run_leaderboard, write_outputs
-from gaiko.baselines.predict import predict
-from gaiko.baselines.registry import parse_names
 from gaiko.cli.options import ExitCode, add_bootstrap_options
 from gaiko.eval.defaults import LEADERBOARD_RESAMPLES
 from gaiko.paths import LEADERBOARD_FILE, THROUGHPUT_FILE
 
 
 def leaderboard_command(args: argparse.Namespace) -> ExitCode:
+    # The systems and the scorer load numpy, scikit-learn and spaCy: only when the verb runs.
+    from gaiko.baselines.leaderboard import format_table, rows_json, run_leaderboard, write_outputs
+    from gaiko.baselines.registry import parse_names
+
     result = run_leaderboard(parse_names(args.systems), args.bootstrap, args.seed, progress=not args.quiet)
     chart = write_outputs(result, args.out, args.throughput_out)
     if args.json:
@@ -26,6 +27,8 @@ def leaderboard_command(args: argparse.Namespace) -> ExitCode:
 
 
 def predict_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.baselines.predict import predict  # the systems: only when the verb runs
+
     count = predict(args.system, args.split, args.out)
     print(f"wrote predictions of {args.system} for {count} documents of split {args.split} to {args.out}",
           file=sys.stderr)
