@@ -22,17 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from gaiko import schema
+from gaiko.tuples import EVENT_METRICS
 
 NER_MODES = ("strict", "exact", "partial", "type")
-EVENT_METRICS = (
-    "trigger_identification",
-    "trigger_classification",
-    "argument_identification",
-    "argument_classification",
-    "argument_identification_attached",
-    "argument_classification_attached",
-    "argument_classification_coref",
-)
 # Modes whose score object carries a partial-credit count.
 PARTIAL_MODES = frozenset({"partial"})
 ITEM_KINDS = ("documents", "entities", "events", "arguments")

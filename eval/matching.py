@@ -17,17 +17,17 @@ place besides the bootstrap that addresses them by index.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
 from gaiko import schema
 from gaiko.text import sentences
-from gaiko.documents import mention_index
+from gaiko.tuples import SLOTS, EventTuples, gold_event_tuples, predicted_event_tuples
 from gaiko.eval.counts import (EVENT_METRICS, FN, FP, KEY_INDEX, PARTIAL, REALIS, TP, TYPE_COLUMNS, Counts, Items,
                                cells as _cells, tally)
 
@@ -231,76 +231,6 @@ def error_row(doc_id: str, text: str, layer: str, error: str, gold: Span | None,
 # ---------------------------------------------------------------------------------------------
 # Events
 
-_EVENT_IDS = {label: i for i, label in enumerate(schema.EVENT_LABELS)}
-_ANY_TYPE = len(schema.EVENT_LABELS)  # the type of trigger identification tuples
-_SLOTS = len(schema.EVENT_LABELS) + 1  # slots per document: each event type, then any type
-
-
-@dataclass
-class EventTuples:
-    """One side's event tuples of a whole corpus, per metric. Each tuple starts with its slot (document
-    index × _SLOTS + event type id), so one set holds every document and one set operation matches
-    them all."""
-
-    sets: dict[str, set[tuple]] = field(default_factory=lambda: {m: set() for m in EVENT_METRICS})
-    realis: set[tuple] = field(default_factory=set)  # (slot, trigger start, trigger end, realis)
-    coref_at: dict[tuple, int] | None = None  # with finer units: coref tuple -> its first trigger start
-
-    def add(self, doc: int, etype: str, trigger: dict, realis: str | None,
-            arguments: list[tuple[str, int, int, Any]]) -> None:
-        s, slot, ts, te = self.sets, doc * _SLOTS + _EVENT_IDS[etype], trigger["start"], trigger["end"]
-        s["trigger_identification"].add((doc * _SLOTS + _ANY_TYPE, ts, te))
-        s["trigger_classification"].add((slot, ts, te))
-        if realis is not None:
-            self.realis.add((slot, ts, te, realis))
-        for role, start, end, entity in arguments:
-            s["argument_identification"].add((slot, start, end))
-            s["argument_classification"].add((slot, start, end, role))
-            s["argument_identification_attached"].add((slot, ts, te, start, end))
-            s["argument_classification_attached"].add((slot, ts, te, start, end, role))
-            coref = (slot, entity, role)
-            s["argument_classification_coref"].add(coref)
-            if self.coref_at is not None and self.coref_at.get(coref, ts + 1) > ts:
-                self.coref_at[coref] = ts
-
-
-def _entity_key(mention: dict) -> tuple:
-    """A gold mention's canonical entity: its entity_id, or the mention itself when it has none."""
-    eid = mention.get("entity_id")
-    return ("entity", eid) if eid is not None else ("mention", mention["id"])
-
-
-def gold_event_tuples(gold_docs: list[dict], indices: list[int], positions: bool = False) -> EventTuples:
-    """Tuples of the gold events of the documents at `indices`."""
-    t = EventTuples(coref_at={} if positions else None)
-    for d in indices:
-        doc = gold_docs[d]
-        mentions = mention_index(doc)
-        for ev in doc.get("events") or []:
-            args = [(arg["role"], m["start"], m["end"], _entity_key(m))
-                    for arg in ev.get("arguments") or [] for m in (mentions[arg["mention_id"]],)]
-            t.add(d, ev["type"], ev["trigger"], ev["realis"], args)
-    return t
-
-
-def predicted_event_tuples(gold_docs: list[dict], preds: list[dict], indices: list[int],
-                           positions: bool = False) -> EventTuples:
-    """A predicted argument resolves to the entity of the gold mention with the same offsets, if any."""
-    t = EventTuples(coref_at={} if positions else None)
-    for d in indices:
-        events = preds[d].get("events")
-        if not events:
-            continue
-        by_span = {(m["start"], m["end"]): m for m in gold_docs[d].get("entities") or []}
-        for ev in events:
-            args = []
-            for arg in ev.get("arguments") or []:
-                span = (arg["start"], arg["end"])
-                args.append((arg["role"], *span, _entity_key(by_span[span]) if span in by_span else ("span", *span)))
-            t.add(d, ev["type"], ev["trigger"], ev.get("realis"), args)
-    return t
-
-
 def _slots(tuples: set[tuple] | list[tuple]) -> np.ndarray:
     return np.fromiter(map(itemgetter(0), tuples), np.int64, len(tuples))
 
@@ -309,7 +239,7 @@ def _rows(tuples: set[tuple], units: UnitMap | None, at: dict[tuple, int] | None
     """(count row, event type id) of each tuple: its document's row, or with `units` the unit holding
     its position (the tuple's first offset: trigger or argument start; `at` for coref tuples)."""
     tuples = list(tuples)
-    docs, types = np.divmod(_slots(tuples), _SLOTS)
+    docs, types = np.divmod(_slots(tuples), SLOTS)
     if units is None:
         return docs, types
     positions = map(at.__getitem__, tuples) if at is not None else map(itemgetter(1), tuples)
@@ -348,11 +278,11 @@ def event_errors(gold_docs: list[dict], gold: EventTuples, pred: EventTuples) ->
         groups = defaultdict(lambda: (set(), set()))
         for side, tuples in enumerate((gold.sets[metric], pred.sets[metric])):
             for x in tuples:
-                groups[x[0] // _SLOTS][side].add(x)
+                groups[x[0] // SLOTS][side].add(x)
         return groups
 
     def label(x: tuple) -> str:
-        return schema.EVENT_LABELS[x[0] % _SLOTS]
+        return schema.EVENT_LABELS[x[0] % SLOTS]
 
     triggers, arguments = by_doc("trigger_classification"), by_doc("argument_classification")
     rows = []
