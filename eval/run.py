@@ -19,6 +19,9 @@ from pathlib import Path
 
 from gaiko.documents import strip_annotations
 from gaiko.eval.contamination import ScanBudget, scan_bytes
+from gaiko.eval.html import score_page
+from gaiko.eval.metrics import evaluate
+from gaiko.eval.report import write_report
 from gaiko.eval.sandbox import (RUN_PREFIX, Limits, copy_code, copy_submission,
                                 remove_stale_copies, run_sandboxed, signals_as_exit)
 from gaiko.io import GaikoError, atomic_path, dumps_line, printable
@@ -156,8 +159,6 @@ def run_message(record: dict, sandbox_message: str = "") -> str:
 
 def score_outcome(outcome: RunOutcome, gold_docs: list[dict], bootstrap: int = 0, seed: int = 0):
     """The Evaluation of a finished run (its valid part; rejections counted), run record under "run"."""
-    from gaiko.eval.metrics import evaluate  # numpy: not loaded when the verbs are registered
-
     predictions = outcome.predictions
     return evaluate(gold_docs, predictions.by_id, bootstrap, seed, predictions.problems, run=outcome.record)
 
@@ -181,9 +182,6 @@ def write_run_outputs(evaluation, record: dict, out: Path, gold_docs: list[dict]
     run.json, written together in one swap of the folder."""
     extra = {"run.json": json.dumps(record, ensure_ascii=False, indent=2) + "\n"}
     if evaluation is not None:
-        from gaiko.eval.html import score_page
-        from gaiko.eval.report import write_report
-
         extra["report.html"] = score_page(list(gold_docs), predictions.by_id, evaluation.report, evaluation.errors,
                                           title=f"Run of {' '.join(record['command'])}")
         write_report(evaluation.report, out, evaluation.errors, evaluation.confusion, extra)

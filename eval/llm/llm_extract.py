@@ -17,6 +17,10 @@ import sys
 import urllib.request
 from pathlib import Path
 
+from gaiko.dataset import load_split
+from gaiko.documents import strip_annotations
+from gaiko.eval.align import align
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -41,8 +45,6 @@ def ask(document: dict, prompt: str, schema: dict, base_url: str, model: str, ke
 
 
 def main(argv: list[str] | None = None) -> int:
-    from gaiko.eval.align import align
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", help="read the documents of this dataset split (without annotations) "
                         "instead of stdin")
@@ -52,9 +54,6 @@ def main(argv: list[str] | None = None) -> int:
         print("llm_extract: set GAIKO_LLM_MODEL (and GAIKO_LLM_API_KEY, GAIKO_LLM_BASE_URL)", file=sys.stderr)
         return 2
     if args.split:
-        from gaiko.dataset import load_split
-        from gaiko.documents import strip_annotations
-
         documents = [strip_annotations(d) for d in load_split(args.split)]
     else:
         documents = [json.loads(line) for line in sys.stdin if line.strip()]

@@ -16,7 +16,6 @@ from gaiko.eval.gold import iter_gold, load_gold
 from gaiko.predictions import PredictionIndex, load_predictions, rejection_counts
 from gaiko.problems import and_more
 from gaiko.eval.report import format_comparison, format_table, metric_value, write_report
-from gaiko.eval.run import command_argv, run_extractor, score_outcome, write_run_outputs
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits
 from gaiko.io import GaikoError, atomic_path, write_jsonl_atomic, write_text_atomic
 
@@ -223,6 +222,9 @@ def compare_command(args: argparse.Namespace) -> ExitCode:
 
 
 def run_command(args: argparse.Namespace) -> ExitCode:
+    # the scorer and the report pages load numpy: only when the verb runs
+    from gaiko.eval.run import command_argv, run_extractor, score_outcome, write_run_outputs
+
     limits = Limits(**{spec.field: spec.parse(getattr(args, spec.field)) for spec in LIMIT_SPECS})
     gold_docs = load_gold(args.split, args.gold)
     hidden = [args.gold, args.out, args.pred_out, *args.hide]
