@@ -18,6 +18,7 @@ from gaiko.problems import and_more
 from gaiko.eval.report import format_comparison, format_table, metric_value, write_report
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits
 from gaiko.io import GaikoError, atomic_path, write_jsonl_atomic, write_text_atomic
+from gaiko.paths import SUBMISSION_REPORTS_DIR, SUBMISSIONS_DIR
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -78,6 +79,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--pred-out", type=Path, help="write the extractor's predictions to this JSONL file")
     p.add_argument("--json", action="store_true", help="print the report (with the run record) as JSON")
     p.set_defaults(handler=run_command)
+
+    p = subparsers.add_parser(
+        "gate", help="the CI gate: score every submission and fail on an invalid one or a regression",
+        description="Runs (sandboxed) or loads every folder under --submissions, checks it for copies of the "
+        "gold, scores it, and compares the scores with its expected.json; writes a report per submission and "
+        "summary.md/summary.json. Exit 1 when any submission fails.")
+    p.add_argument("--submissions", type=Path, default=SUBMISSIONS_DIR, metavar="DIR",
+                   help="one folder per submission (default: the project's submissions/)")
+    p.add_argument("--reports", type=Path, default=SUBMISSION_REPORTS_DIR, metavar="DIR",
+                   help="where reports and the summary go (default: the project's reports/submissions/)")
+    add_gold_options(p, "dataset split to gate on")
+    p.add_argument("--only", action="append", default=[], metavar="NAME", help="gate only these submissions")
+    p.add_argument("--update", action="store_true", help="record the current scores in expected.json")
+    p.set_defaults(handler=gate_command)
 
     p = subparsers.add_parser(
         "align", help="place string-level answers (e.g. an LLM's) in the text: offset predictions",
@@ -247,6 +262,16 @@ def run_command(args: argparse.Namespace) -> ExitCode:
         print(f"gaiko run: {outcome.record['status']}: {outcome.record['message']}", file=sys.stderr)
         return ExitCode.FAILED
     return ExitCode.OK
+
+
+def gate_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.eval.gate import GateOptions, outcome_lines, run_gate, verdict_line, write_summary  # the scorer
+
+    options = GateOptions(args.gold, args.split, tuple(args.only), args.update)
+    outcomes = run_gate(args.submissions, args.reports, options, lambda outcome: print(outcome_lines(outcome)))
+    write_summary(args.reports, outcomes)
+    print(verdict_line(outcomes))
+    return ExitCode.FAILED if not outcomes or any(not o.passed for o in outcomes) else ExitCode.OK
 
 
 def align_command(args: argparse.Namespace) -> ExitCode:
