@@ -223,9 +223,10 @@ def metric_name(key: tuple) -> str:
             "realis.accuracy" if key[0] == "realis" else f"{key[0]}.{key[1]}.micro.f1")
 
 
-def compare_counts(counts_a: Counts, counts_b: Counts, n_resamples: int, seed: int) -> dict:
+def compare_counts(counts_a: Counts, counts_b: Counts, n_resamples: int, seed: int,
+                   rejected: dict | None = None) -> dict:
     """Paired comparison of two systems' counts on the same units: bootstrap and, for few units, the
-    exact sign-flip test."""
+    exact sign-flip test. `rejected` (what validation left out of each system) is reported with it."""
     keys = list(_point_scores(counts_a.totals()))
     tested = paired_test(counts_a, counts_b, n_resamples, seed, keys)
     exact = sign_flip_test(counts_a, counts_b, keys)
@@ -237,10 +238,12 @@ def compare_counts(counts_a: Counts, counts_b: Counts, n_resamples: int, seed: i
     return {"documents": counts_a.documents, "unit": counts_a.unit, "units": counts_a.n_units,
             "resamples": n_resamples, "seed": seed,
             "exact_test": None if exact is None else {k: v for k, v in exact.items() if k != "p_values"},
-            "warning": small_sample_warning(counts_a.n_units, counts_a.unit), "metrics": metrics}
+            "warning": small_sample_warning(counts_a.n_units, counts_a.unit), "metrics": metrics,
+            **({} if rejected is None else {"rejected": rejected})}
 
 
 def compare(gold_docs: list[dict], a_by_id: dict[str, dict], b_by_id: dict[str, dict], n_resamples: int,
-            seed: int, unit: str = "document") -> dict:
+            seed: int, unit: str = "document", rejected: dict | None = None) -> dict:
     """Paired comparison of two systems' valid predictions on the same gold documents."""
-    return compare_counts(count(gold_docs, a_by_id, unit), count(gold_docs, b_by_id, unit), n_resamples, seed)
+    return compare_counts(count(gold_docs, a_by_id, unit), count(gold_docs, b_by_id, unit), n_resamples, seed,
+                          rejected)

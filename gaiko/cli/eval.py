@@ -215,9 +215,9 @@ def compare_command(args: argparse.Namespace) -> ExitCode:
         raise GaikoError("--bootstrap must be at least 1 for a paired comparison")
     gold_docs = load_gold(args.split, args.gold)
     a, b = (_load(path, gold_docs, args.drop_invalid) for path in (args.a, args.b))
-    result = compare(gold_docs, a.by_id, b.by_id, args.bootstrap, args.seed, args.resample_unit)
+    rejected = {"a": rejection_counts(a.problems), "b": rejection_counts(b.problems)}
+    result = compare(gold_docs, a.by_id, b.by_id, args.bootstrap, args.seed, args.resample_unit, rejected)
     _warn("compare", result["warning"])
-    result["rejected"] = {"a": rejection_counts(a.problems), "b": rejection_counts(b.problems)}
     if args.out:
         from gaiko.eval.html import write_comparison  # loads jinja2
 
