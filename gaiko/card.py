@@ -200,28 +200,25 @@ def _agreement_section() -> str:
         return "Not measured yet: no double-annotated export has been compared."
     a = json.loads(AGREEMENT_FILE.read_text(encoding="utf-8"))
 
-    def f(x: float | None) -> str:
-        return number_or_none(x, ".3f")
-
     ents = a["entities"]
     per_type = _table(["label", "pass 1", "pass 2", "exact matches", "strict F1", "overlap F1"],
-                      [[t["label"], t["a"], t["b"], t["strict_matches"], f(t["strict_f1"]), f(t["overlap_f1"])]
-                       for t in ents["per_type"]]
-                      + [["**all**", ents["a"], ents["b"], ents["strict_matches"], f(ents["strict_f1"]),
-                          f(ents["overlap_f1"])]])
+                      [[t["label"], t["a"], t["b"], t["strict_matches"], number_or_none(t["strict_f1"]),
+                        number_or_none(t["overlap_f1"])] for t in ents["per_type"]]
+                      + [["**all**", ents["a"], ents["b"], ents["strict_matches"], number_or_none(ents["strict_f1"]),
+                          number_or_none(ents["overlap_f1"])]])
     events = _table(["measure", "pass 1", "pass 2", "matches", "F1 / agreement"], [
         ["triggers (span + type)", a["triggers"]["a"], a["triggers"]["b"], a["triggers"]["matches"],
-         f(a["triggers"]["f1"])],
+         number_or_none(a["triggers"]["f1"])],
         ["arguments (trigger span, type, role, argument span)", a["arguments"]["a"], a["arguments"]["b"],
-         a["arguments"]["matches"], f(a["arguments"]["f1"])],
+         a["arguments"]["matches"], number_or_none(a["arguments"]["f1"])],
         ["realis on matched triggers", "", "", f"{a['realis']['agree']}/{a['realis']['matched']}",
-         f(a["realis"]["agreement"])],
+         number_or_none(a["realis"]["agreement"])],
         ["entity id on matched mentions", "", "", f"{a['entity_id']['agree']}/{a['entity_id']['matched']}",
-         f(a["entity_id"]["agreement"])],
+         number_or_none(a["entity_id"]["agreement"])],
     ])
     return (f"Measured on {a['tasks_compared']} double-annotated documents before adjudication "
             f"({len(a['disagreements'])} disagreements, all adjudicated). Cohen's kappa on character labels: "
-            f"entities {f(a['kappa']['entity'])}, triggers {f(a['kappa']['trigger'])}.\n\n"
+            f"entities {number_or_none(a['kappa']['entity'])}, triggers {number_or_none(a['kappa']['trigger'])}.\n\n"
             f"{per_type}\n\n{events}")
 
 

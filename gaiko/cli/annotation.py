@@ -15,6 +15,7 @@ from gaiko.cli.options import ExitCode
 from gaiko.documents import load_documents
 from gaiko.io import GaikoError, json_problem, loads, read_text, write_text_atomic
 from gaiko.paths import DEFAULT_EXPORT
+from gaiko.tables import number_or_none
 
 
 def ls_config_command(args: argparse.Namespace) -> ExitCode:
@@ -107,10 +108,6 @@ def ls_adjudicate_command(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
-
-
 def agreement_command(args: argparse.Namespace) -> ExitCode:
     from gaiko.annotation.agreement import agreement  # loads scikit-learn
 
@@ -136,15 +133,15 @@ def agreement_command(args: argparse.Namespace) -> ExitCode:
     print(f"{'entities':<12}{'a':>6}{'b':>6}{'match':>7}{'strict F1':>11}{'overlap F1':>12}")
     for row in [*e["per_type"], {**e, "label": "all"}]:
         print(f"{row['label']:<12}{row['a']:>6}{row['b']:>6}{row['strict_matches']:>7}"
-              f"{_fmt(row['strict_f1']):>11}{_fmt(row['overlap_f1']):>12}")
-    print(f"\nCohen's kappa on character labels: entities {_fmt(result['kappa']['entity'])}, "
-          f"triggers {_fmt(result['kappa']['trigger'])}")
+              f"{number_or_none(row['strict_f1']):>11}{number_or_none(row['overlap_f1']):>12}")
+    print(f"\nCohen's kappa on character labels: entities {number_or_none(result['kappa']['entity'])}, "
+          f"triggers {number_or_none(result['kappa']['trigger'])}")
     for name in ("triggers", "arguments"):
         row = result[name]
-        print(f"{name}: a {row['a']}, b {row['b']}, matches {row['matches']}, F1 {_fmt(row['f1'])}")
+        print(f"{name}: a {row['a']}, b {row['b']}, matches {row['matches']}, F1 {number_or_none(row['f1'])}")
     for name in ("realis", "entity_id"):
         row = result[name]
-        print(f"{name} on matched spans: {row['agree']}/{row['matched']} agree ({_fmt(row['agreement'])})")
+        print(f"{name} on matched spans: {row['agree']}/{row['matched']} agree ({number_or_none(row['agreement'])})")
     print(f"\n{len(result['disagreements'])} disagreements")
     for d in result["disagreements"]:
         print(f"  task {d['task']} ({d['doc_id']}) {' vs '.join(d['annotators'])}: {d['kind']:<9} "
