@@ -27,13 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gaiko import schema
-from gaiko.annotation.labeling import (
-    ENTITY_CONTROL,
-    ENTITY_ID_CONTROL,
-    REALIS_CONTROL,
-    TEXT_NAME,
-    TRIGGER_CONTROL,
-)
+from gaiko.annotation.labeling import ENTITY_CONTROL, ENTITY_ID_CONTROL, REALIS_CONTROL, TEXT_NAME, TRIGGER_CONTROL
 from gaiko.documents import argument_order, validate_document
 from gaiko.io import GaikoError, brief
 from gaiko.problems import Problem

@@ -19,18 +19,9 @@ import httpx
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
-from gaiko.annotation.convert import (
-    PUSHED_RELATIONS,
-    Conversion,
-    ConversionReport,
-    ExportTask,
-    annotation_to_document,
-    convert_export,
-    documents_to_results,
-    predictions_to_results,
-    task_data,
-    text_sha256,
-)
+from gaiko.annotation.convert import (PUSHED_RELATIONS, Conversion, ConversionReport, ExportTask,
+                                      annotation_to_document, convert_export, documents_to_results,
+                                      predictions_to_results, task_data, text_sha256)
 from gaiko.annotation.labeling import DEFAULT_PROJECT, labeling_config
 from gaiko.corpus import clean_documents
 from gaiko.documents import load_documents

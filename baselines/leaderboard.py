@@ -23,12 +23,12 @@ from gaiko.annotation.challenge import load_challenge
 from gaiko.baselines.registry import REFERENCE_SYSTEM, create
 from gaiko.build import build
 from gaiko.dataset import load_folds, load_split
-from gaiko.paths import DATASET_DIR
 from gaiko.documents import strip_annotations
 from gaiko.eval.bootstrap import paired_test
 from gaiko.eval.metrics import evaluate
 from gaiko.eval.scores import Report
 from gaiko.io import atomic_path, write_text_atomic
+from gaiko.paths import DATASET_DIR
 from gaiko.tables import NONE, markdown_lines, number_or_none, plain_lines
 
 MIN_TIMING_SECONDS = 1.0

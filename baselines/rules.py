@@ -19,7 +19,6 @@ import re
 from gaiko.baselines.common import Span, alternation, entity_records, flatten
 from gaiko.baselines.events import TRIGGERS, lexicon_events
 
-
 KANJI = r"\u3400-\u4dbf\u4e00-\u9fff々"
 KATAKANA = r"\u30a1-\u30faー\u30fc-\u30ff"
 DIGITS = r"[0-9０-９]+"

@@ -26,14 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gaiko.eval.contamination import scan_folder
-from gaiko.eval.metrics import evaluate
-from gaiko.predictions import load_predictions
-from gaiko.eval.report import metric_value, write_report
 from gaiko.eval.gold import load_gold
+from gaiko.eval.metrics import evaluate
+from gaiko.eval.report import metric_value, write_report
 from gaiko.eval.run import command_argv, run_extractor
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits
-from gaiko.eval.untrained import KEY as UNTRAINED, declared_untrained, score_untrained
+from gaiko.eval.untrained import KEY as UNTRAINED
+from gaiko.eval.untrained import declared_untrained, score_untrained
 from gaiko.io import GaikoError, brief, loads, printable, read_text, write_text_atomic
+from gaiko.predictions import load_predictions
 from gaiko.tables import markdown_table, number_or_none
 
 TRACKED_METRICS = (

@@ -26,10 +26,11 @@ from typing import NamedTuple
 import numpy as np
 
 from gaiko import schema
+from gaiko.eval.counts import EVENT_METRICS, FN, FP, KEY_INDEX, PARTIAL, REALIS, TP, TYPE_COLUMNS, Counts, Items
+from gaiko.eval.counts import cells as _cells
+from gaiko.eval.counts import tally
 from gaiko.text import sentences
 from gaiko.tuples import SLOTS, EventTuples, gold_event_tuples, predicted_event_tuples
-from gaiko.eval.counts import (EVENT_METRICS, FN, FP, KEY_INDEX, PARTIAL, REALIS, TP, TYPE_COLUMNS, Counts, Items,
-                               cells as _cells, tally)
 
 Span = tuple[int, int, str]
 RESAMPLE_UNITS = ("document", "paragraph", "sentence")

@@ -16,14 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from gaiko.eval.bootstrap import intervals as bootstrap_intervals, small_sample_warning
+from gaiko.eval.bootstrap import intervals as bootstrap_intervals
+from gaiko.eval.bootstrap import small_sample_warning
 from gaiko.eval.counts import (EVENT_METRICS, GROUPS, KEY_INDEX, KEYS, NER_MODES, PARTIAL_MODES, PRF, TYPE_COLUMNS,
                                WIDTH, Counts, macro_arrays, merge, prf_arrays, tally)
 from gaiko.eval.matching import (RESAMPLE_UNITS, Counted, EventTuples, NerAlignment, UnitMap, align_spans, count,
                                  count_documents, count_in_detail, error_row, event_cells, event_errors, ner_cells,
                                  ner_errors, overlap_matching, unit_starts)
-from gaiko.predictions import rejection_counts
 from gaiko.eval.scores import BootstrapSettings, Report, ReportCounts, build_report
+from gaiko.predictions import rejection_counts
 
 __all__ = [  # the scoring names other modules import from here
     "EVENT_METRICS", "GROUPS", "KEY_INDEX", "KEYS", "NER_MODES", "PARTIAL_MODES", "PRF", "TYPE_COLUMNS", "WIDTH",

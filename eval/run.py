@@ -22,8 +22,8 @@ from gaiko.eval.contamination import ScanBudget, scan_bytes
 from gaiko.eval.html import score_page
 from gaiko.eval.metrics import evaluate
 from gaiko.eval.report import write_report
-from gaiko.eval.sandbox import (RUN_PREFIX, Limits, copy_code, copy_submission,
-                                remove_stale_copies, run_sandboxed, signals_as_exit)
+from gaiko.eval.sandbox import (RUN_PREFIX, Limits, copy_code, copy_submission, remove_stale_copies, run_sandboxed,
+                                signals_as_exit)
 from gaiko.io import GaikoError, atomic_path, dumps_line, printable
 from gaiko.paths import PROJECT_ROOT
 from gaiko.predictions import Predictions, load_predictions

@@ -11,9 +11,9 @@ from gaiko import schema
 from gaiko.corpus import SPLIT_POLICY, SPLITS
 from gaiko.dataset import CONFIGS, folds, statistics
 from gaiko.paths import AGREEMENT_FILE, CARD_NOTES, GUIDELINES_FILE
+from gaiko.tables import NONE, markdown_lines, number_or_none
 from gaiko.text import sentence_index, sentences
 from gaiko.tuples import EVENT_METRIC_TUPLES, gold_event_tuples
-from gaiko.tables import NONE, markdown_lines, number_or_none
 
 
 def _table(header: list[str], rows: list[list]) -> str:

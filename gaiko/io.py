@@ -17,7 +17,6 @@ from typing import Any
 
 import msgspec
 
-
 MAX_INTEGER_DIGITS = 30  # an offset, id or timestamp; longer is an attack or garbage
 
 

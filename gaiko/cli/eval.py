@@ -13,12 +13,12 @@ from gaiko.cli.options import ExitCode, add_bootstrap_options, add_gold_options
 from gaiko.eval.align import LAYERS, POLICIES, align, read_answers, strings_schema
 from gaiko.eval.defaults import COMPARE_RESAMPLES, SCORE_RESAMPLES
 from gaiko.eval.gold import iter_gold, load_gold
-from gaiko.predictions import PredictionIndex, load_predictions, rejection_counts
-from gaiko.problems import and_more
 from gaiko.eval.report import format_comparison, format_table, metric_value, write_report
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits
 from gaiko.io import GaikoError, atomic_path, write_jsonl_atomic, write_text_atomic
 from gaiko.paths import SUBMISSION_REPORTS_DIR, SUBMISSIONS_DIR
+from gaiko.predictions import PredictionIndex, load_predictions, rejection_counts
+from gaiko.problems import and_more
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
