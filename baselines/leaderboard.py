@@ -308,8 +308,9 @@ def write_chart(rows: list[dict], path: Path) -> None:
     fig, left = plt.subplots(figsize=(7, 0.6 * len(rows) + 2.2))
     for offset, prefix, label in ((-0.2, "", "test"), (0.2, "cv_", "cross-validation")):
         f1 = [r[f"{prefix}ner_strict_f1"] for r in rows]
-        ci = [r[f"{prefix}ner_strict_ci"] or [v, v] for r, v in zip(rows, f1)]
-        err = [[max(v - lo, 0.0) for (lo, _), v in zip(ci, f1)], [max(hi - v, 0.0) for (_, hi), v in zip(ci, f1)]]
+        ci = [r[f"{prefix}ner_strict_ci"] or [v, v] for r, v in zip(rows, f1, strict=True)]
+        err = [[max(v - lo, 0.0) for (lo, _), v in zip(ci, f1, strict=True)],
+               [max(hi - v, 0.0) for (_, hi), v in zip(ci, f1, strict=True)]]
         left.barh(y + offset, f1, height=0.38, xerr=err, capsize=3, label=label)
     left.set_yticks(y, names)
     left.set_xlim(0, 1)

@@ -265,7 +265,7 @@ def merge(parts: Iterable[Counts]) -> Counts:
         raise ValueError(f"cannot merge counts by {' and '.join(sorted({p.unit for p in parts}))}")
     first_units = np.cumsum([0] + [part.n_units for part in parts[:-1]], dtype=np.int64)
     return Counts(parts[0].unit, sum(p.documents for p in parts),  # one concatenation, not one per part
-                  np.concatenate([p.units + np.int32(first) for p, first in zip(parts, first_units)]),
+                  np.concatenate([p.units + np.int32(first) for p, first in zip(parts, first_units, strict=True)]),
                   np.concatenate([p.columns for p in parts]), np.concatenate([p.values for p in parts]),
                   sum(p.n_units for p in parts), sum((p.gold for p in parts), Items()),
                   sum((p.predicted for p in parts), Items()), sum(p.realis_missing for p in parts))

@@ -402,7 +402,7 @@ def comparison_page(gold_docs: list[dict], a: tuple[str, dict, list[dict]], b: t
     """report.html of `gaiko compare --out`: gold, A and B side by side; `a`/`b` are (name, predictions by
     id, errors); spans and rows where the two systems differ carry data-differs."""
     sides = [Side("gold", None, "gold")]
-    for system, (name, _, errors) in zip("ab", (a, b)):
+    for system, (name, _, errors) in zip("ab", (a, b), strict=True):
         sides.append(Side("pred", system, f"{system.upper()}: {name}", _statuses(errors)))
     shown = shown_documents(gold_docs)
     views, page = build_documents(shown, [{d["id"]: d for d in shown}, a[1], b[1]], sides)
@@ -410,7 +410,8 @@ def comparison_page(gold_docs: list[dict], a: tuple[str, dict, list[dict]], b: t
     return _render(page, mode="compare", title="Comparison", comparison=metrics, result=result, names=(a[0], b[0]),
                    documents=views, systems=["a", "b"],
                    error_tables=_error_tables(page, shown,
-                                              [(s, f"errors_{s}.tsv", x[2]) for s, x in zip("ab", (a, b))]),
+                                              [(s, f"errors_{s}.tsv", x[2])
+                                               for s, x in zip("ab", (a, b), strict=True)]),
                    filters=_filters(views, kinds=True), plots=[], omitted=_omitted(gold_docs, shown))
 
 
@@ -420,7 +421,7 @@ def write_comparison(out_dir: Path, gold_docs: list[dict], a: tuple[str, dict], 
     (report_a.json, report_b.json) and error listing (errors_a.tsv, errors_b.tsv)."""
     sides = []
     files: dict[str, str] = {"comparison.json": json.dumps(result, ensure_ascii=False, indent=2) + "\n"}
-    for system, (name, loaded) in zip("ab", (a, b)):
+    for system, (name, loaded) in zip("ab", (a, b), strict=True):
         evaluation = evaluate(gold_docs, loaded.by_id, 0, 0, loaded.problems)
         files[f"report_{system}.json"] = json.dumps(evaluation.report, ensure_ascii=False, indent=2) + "\n"
         files[f"errors_{system}.tsv"] = format_errors(evaluation.errors)
@@ -508,7 +509,7 @@ def show_page(docs: list[dict], records: dict[str, dict] | None, heading: str,
     for doc in shown:
         _flat_text_marks((findings or {}).get(doc["id"], []), doc)
     views, page = build_documents(shown, [by_id], [side], findings)
-    for view, doc in zip(views, shown):
+    for view, doc in zip(views, shown, strict=True):
         view["stats"] = document_stats({"text": doc["text"], **(by_id.get(doc["id"]) or {})})
         for mark in view["findings"]:
             if mark["place"] == "text":

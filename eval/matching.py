@@ -26,6 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 from gaiko import schema
+from gaiko.documents import entity_spans
 from gaiko.eval.counts import EVENT_METRICS, FN, FP, KEY_INDEX, PARTIAL, REALIS, TP, TYPE_COLUMNS, Counts, Items
 from gaiko.eval.counts import cells as _cells
 from gaiko.eval.counts import tally
@@ -104,9 +105,6 @@ def align_spans(gold: list[Span], pred: list[Span]) -> NerAlignment:
     return NerAlignment(gold, pred, exact, overlap)
 
 
-_ENTITY_IDS = {label: i for i, label in enumerate(schema.ENTITY_LABELS)}
-
-
 class _SpanArrays:
     """All documents' spans of one side as arrays, in corpus coordinates (document offset + start), so
     that spans of different documents never overlap and the whole corpus is matched in one pass."""
@@ -121,12 +119,12 @@ class _SpanArrays:
 
         doc = np.repeat(np.arange(len(per_doc)), sizes)
         start, end = column("start") + offsets[doc], column("end") + offsets[doc]
-        label = column("label", _ENTITY_IDS.__getitem__)
+        label = column("label", schema.ENTITY_INDEX.__getitem__)
         order = np.argsort(start, kind="stable")
         self.start, self.end, self.label, self.doc = start[order], end[order], label[order], doc[order]
 
     def tuples(self, index: np.ndarray) -> list[Span]:
-        return list(zip(self.start[index].tolist(), self.end[index].tolist(), self.label[index].tolist()))
+        return list(zip(self.start[index].tolist(), self.end[index].tolist(), self.label[index].tolist(), strict=True))
 
 
 def _residual_matching(gold: _SpanArrays, pred: _SpanArrays, g_index: np.ndarray,
@@ -194,7 +192,8 @@ def ner_cells(gold_per_doc: list[list[dict]], pred_per_doc: list[list[dict]], le
     cells = []
     for mode, credits in NER_CREDIT.items():
         micro, by_type = KEY_INDEX[("ner", mode, None)], TYPE_COLUMNS[("ner", mode)]
-        for (tp, partial), g_column, p_column in zip(credits, (micro, by_type[gold.label]), (micro, by_type[pred.label])):
+        for (tp, partial), g_column, p_column in zip(credits, (micro, by_type[gold.label]), (micro, by_type[pred.label]),
+                                                     strict=True):
             field = np.where(g_match[tp], TP, np.where(g_match[partial], PARTIAL, FN))
             spurious = ~(p_match[tp] | p_match[partial])
             cells += [_cells(g_row, g_column, field), _cells(p_row, p_column, FP)[spurious]]
@@ -312,10 +311,6 @@ def _regroup(doc_id, text, gold, pred, key, span, layer, what) -> list[dict]:
     return rows
 
 
-def _spans(items: list[dict]) -> list[Span]:
-    return [(x["start"], x["end"], x["label"]) for x in items or []]
-
-
 _NOTHING = MappingProxyType({})  # the prediction of a document without one
 
 
@@ -363,8 +358,8 @@ def count_in_detail(gold_docs: list[dict], predictions_by_id: dict[str, dict], d
     counts = Counts(unit, len(gold_docs), *tally(cells), n_units, gold_items, predicted_items, realis_missing)
     errors, confusion = [], []
     if details:
-        for doc, gold, pred in zip(gold_docs, gold_mentions, pred_mentions):
-            rows, pairs = ner_errors(doc["id"], doc["text"], align_spans(_spans(gold), _spans(pred)))
+        for doc, gold, pred in zip(gold_docs, gold_mentions, pred_mentions, strict=True):
+            rows, pairs = ner_errors(doc["id"], doc["text"], align_spans(entity_spans(gold), entity_spans(pred)))
             errors += rows
             confusion += pairs
         errors += event_errors(gold_docs, gold_ev, pred_ev)

@@ -39,7 +39,7 @@ def plot_per_type_f1(scores: dict, title: str, path: Path) -> None:
         cis = [scores["per_type"][label].get("ci") for label in labels]
         yerr = None
         if all(ci is not None for ci in cis):
-            yerr = np.clip(np.array([[v - lo, hi - v] for v, (lo, hi) in zip(f1, cis)]).T, 0, None)
+            yerr = np.clip(np.array([[v - lo, hi - v] for v, (lo, hi) in zip(f1, cis, strict=True)]).T, 0, None)
         ax.bar(labels, f1, yerr=yerr, capsize=3, color="#4363d8")
         ax.tick_params(axis="x", rotation=45)
     else:

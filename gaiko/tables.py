@@ -33,5 +33,5 @@ def plain_lines(rows: Sequence[Sequence[str]], align: str | None = None) -> list
     one letter per column, l (the default) or r."""
     align = align or "l" * len(rows[0])
     widths = [max(len(row[i]) for row in rows) for i in range(len(align))]
-    return ["  ".join(cell.rjust(w) if a == "r" else cell.ljust(w) for cell, w, a in zip(row, widths, align))
-            for row in rows]
+    return ["  ".join(cell.rjust(w) if a == "r" else cell.ljust(w)
+                      for cell, w, a in zip(row, widths, align, strict=True)) for row in rows]

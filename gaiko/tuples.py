@@ -24,7 +24,6 @@ EVENT_METRIC_TUPLES = {
 }
 EVENT_METRICS = tuple(EVENT_METRIC_TUPLES)
 
-EVENT_IDS = {label: i for i, label in enumerate(schema.EVENT_LABELS)}
 ANY_TYPE = len(schema.EVENT_LABELS)  # the type of trigger identification tuples
 SLOTS = len(schema.EVENT_LABELS) + 1  # slots per document: each event type, then any type
 
@@ -41,7 +40,7 @@ class EventTuples:
 
     def add(self, doc: int, etype: str, trigger: dict, realis: str | None,
             arguments: list[tuple[str, int, int, Any]]) -> None:
-        s, slot, ts, te = self.sets, doc * SLOTS + EVENT_IDS[etype], trigger["start"], trigger["end"]
+        s, slot, ts, te = self.sets, doc * SLOTS + schema.EVENT_INDEX[etype], trigger["start"], trigger["end"]
         s["trigger_identification"].add((doc * SLOTS + ANY_TYPE, ts, te))
         s["trigger_classification"].add((slot, ts, te))
         if realis is not None:
