@@ -10,7 +10,7 @@ from collections import Counter
 
 from gaiko.eval.bootstrap import _Rows, compare, resampled_sums
 from gaiko.eval.metrics import KEY_INDEX, count, count_documents, merge, score, score_documents
-from test_eval_metrics import LETTERS, ents, make_doc
+from support.documents import EVENT_GOLD, EVENT_PRED, LETTERS, ents, make_doc
 
 
 def corpus(n_docs: int = 40, seed: int = 0):
@@ -142,8 +142,6 @@ def test_paired_rows_pool_documents_where_both_systems_agree():
 
 
 def test_event_counts_by_sentence_add_up_to_the_document_counts():
-    from test_eval_metrics import EVENT_GOLD, EVENT_PRED
-
     gold = {**EVENT_GOLD, "text": EVENT_GOLD["text"].replace(".", "。")}  # three sentences, same offsets
     by_doc, by_sentence = (count([gold], EVENT_PRED, unit) for unit in ("document", "sentence"))
     assert by_sentence.n_units == 3 and by_doc.n_units == 1

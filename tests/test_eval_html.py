@@ -13,7 +13,7 @@ import pytest
 from gaiko.dataset import load_split
 from gaiko.cli import main
 from gaiko.paths import SUBMISSIONS_DIR
-from test_eval_metrics import make_doc
+from support.documents import make_doc
 
 pytestmark = pytest.mark.browser
 

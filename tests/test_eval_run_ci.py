@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from test_eval_run import SUBMISSION, gold_document, needs_bwrap
+from support.runs import SUBMISSION, gold_document, needs_bwrap
 
 pytestmark = pytest.mark.sandbox
 SCRIPT = Path(__file__).parents[1] / "scripts" / "score_submissions.py"

@@ -174,3 +174,25 @@ def test_the_scan_sees_function_level_imports():
     """The scanner itself: an import inside a function is found and marked as such."""
     lazy = [(m, n) for m, n, _, is_lazy, _ in imports() if is_lazy]
     assert lazy, "no function-level import found: the scanner is blind to them"
+
+
+def test_no_test_module_imports_another():
+    """Test modules share builders through tests/support, never by importing a test module (which couples the
+    files and runs the imported module's top-level code a second time)."""
+
+    def is_test_module(name: str) -> bool:
+        parts = name.split(".")
+        return parts[-1].startswith("test_") and (len(parts) == 1 or parts[:-1] == ["tests"])
+
+    found = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or "", *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            found += [f"{path.relative_to(ROOT)}:{node.lineno}: {name}" for name in names if is_test_module(name)]
+    assert not found, "\n".join(found)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from gaiko.baselines.events import build_events
-from tests.baselines_markup import annotated
+from support.markup import annotated
 
 
 def linked(markup: str) -> list[list[tuple[str, str]]]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from gaiko.dataset import load_split
 from gaiko.eval.align import strings_schema
 from gaiko.eval.metrics import evaluate
-from test_align import as_strings
+from support.strings import as_strings
 
 LLM = Path(__file__).resolve().parent.parent / "eval" / "llm"
 KEY = "sk-test-not-a-real-key-7f3a"

@@ -18,7 +18,7 @@ from gaiko import schema
 from gaiko.annotation.convert import convert_export
 from gaiko.eval.metrics import score_documents
 from gaiko.predictions import clean_records
-from test_ls_roundtrip import export_of, gold_documents
+from support.exports import export_of, gold_documents
 
 SETTINGS = settings(max_examples=100, deadline=None)
 

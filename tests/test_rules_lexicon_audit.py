@@ -13,7 +13,7 @@ from gaiko.baselines.gazetteer import Gazetteer
 from gaiko.baselines.lexicon_audit import format_audit, held_out_only, read_audit
 from gaiko.baselines.rules import LEXICONS, rule_spans
 from gaiko.dataset import load_split
-from tests.baselines_markup import annotated
+from support.markup import annotated
 
 
 def test_every_held_out_only_lexicon_entry_is_reviewed():

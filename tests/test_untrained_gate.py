@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from test_eval_run import SUBMISSION, needs_bwrap
-from test_eval_run_ci import score_submissions
+from gaiko.cli import main
+from support.runs import SUBMISSION, needs_bwrap
 
 pytestmark = pytest.mark.sandbox
 
@@ -19,14 +19,14 @@ def test_untrained_submission_is_gated_on_all_documents(tmp_path, capsys):
     shutil.copytree(SUBMISSION, submissions / "lexicon", ignore=shutil.ignore_patterns("expected.json"))
     toml = submissions / "lexicon" / "extractor.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + "untrained = true\n", encoding="utf-8")
-    argv = ["--split", "test", "--submissions", str(submissions), "--reports", str(reports)]
-    assert score_submissions.main([*argv, "--update"]) == 0
+    argv = ["gate", "--split", "test", "--submissions", str(submissions), "--reports", str(reports)]
+    assert main([*argv, "--update"]) == 0
     report = json.loads((reports / "lexicon" / "report.json").read_text(encoding="utf-8"))
     assert report["documents"] == 5 and report["test_split"]["documents"] == 2
     assert "untrained: gated on all 5 documents; test split" in capsys.readouterr().out
     recorded = json.loads((submissions / "lexicon" / "expected.json").read_text(encoding="utf-8"))
     assert recorded["scores"]["ner.strict.micro.f1"] == round(report["ner"]["strict"]["micro"]["f1"], 4)
-    assert score_submissions.main(argv) == 0
+    assert main(argv) == 0
     toml.write_text(toml.read_text(encoding="utf-8").replace("untrained = true", 'untrained = "yes"'), encoding="utf-8")
-    assert score_submissions.main(argv) == 1
+    assert main(argv) == 1
     assert "untrained must be true or false, got 'yes'" in capsys.readouterr().out

@@ -1,0 +1,1 @@
+"""Builders shared by several test files: documents, runs, exports, strings and markup."""
