@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
-from gaiko.dataset import load_split
-from gaiko.documents import iter_documents
 from gaiko.eval.counts import Counts, merge
 from gaiko.eval.matching import count
 from gaiko.io import GaikoError
@@ -59,9 +57,3 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def gold_stream(gold_file: Path | None, split: str) -> Iterator[dict]:
-    if gold_file is not None:
-        return iter_documents(gold_file)
-    return iter(load_split(split))

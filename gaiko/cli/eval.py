@@ -209,14 +209,26 @@ def score_command(args: argparse.Namespace) -> ExitCode:
 
 
 def compare_command(args: argparse.Namespace) -> ExitCode:
-    from gaiko.eval.bootstrap import compare  # loads numpy
+    from gaiko.eval.bootstrap import compare, compare_counts  # loads numpy
+    from gaiko.eval.stream import count_stream, paused_gc
 
     if args.bootstrap < 1:
         raise GaikoError("--bootstrap must be at least 1 for a paired comparison")
-    gold_docs = load_gold(args.split, args.gold)
-    a, b = (_load(path, gold_docs, args.drop_invalid) for path in (args.a, args.b))
-    rejected = {"a": rejection_counts(a.problems), "b": rejection_counts(b.problems)}
-    result = compare(gold_docs, a.by_id, b.by_id, args.bootstrap, args.seed, args.resample_unit, rejected)
+    if args.out:  # the page shows every document: both systems held in memory
+        gold_docs = load_gold(args.split, args.gold)
+        a, b = (_load(path, gold_docs, args.drop_invalid) for path in (args.a, args.b))
+        rejected = {"a": rejection_counts(a.problems), "b": rejection_counts(b.problems)}
+        result = compare(gold_docs, a.by_id, b.by_id, args.bootstrap, args.seed, args.resample_unit, rejected)
+    else:  # only counts: the gold read as a stream once per system, each system's counts kept
+        counted = []
+        for path in (args.a, args.b):
+            with paused_gc():
+                counts, problems = count_stream(iter_gold(args.split, args.gold), PredictionIndex.from_files([path]),
+                                                args.resample_unit)
+            _refuse(problems, path, args.drop_invalid)
+            counted.append((counts, rejection_counts(problems)))
+        (counts_a, rejected_a), (counts_b, rejected_b) = counted
+        result = compare_counts(counts_a, counts_b, args.bootstrap, args.seed, {"a": rejected_a, "b": rejected_b})
     _warn("compare", result["warning"])
     if args.out:
         from gaiko.eval.html import write_comparison  # loads jinja2
