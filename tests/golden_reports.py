@@ -117,8 +117,8 @@ def outputs() -> dict[str, str]:
 def _outputs(inputs: Path) -> dict[str, str]:
     from gaiko.eval.bootstrap import compare
     from gaiko.eval.metrics import evaluate, score_documents
-    from gaiko.predictions import load_predictions
     from gaiko.eval.report import format_comparison, format_markdown, format_table
+    from gaiko.predictions import load_predictions
 
     gold = _read_jsonl(inputs / "gold.jsonl")
     a, b = (load_predictions(inputs / name, gold) for name in ("a.jsonl", "b.jsonl"))

@@ -8,11 +8,12 @@ import unicodedata
 import jsonschema
 import pytest
 
-from gaiko.dataset import load_split
 from gaiko.cli import main
+from gaiko.dataset import load_split
 from gaiko.eval.align import SCHEMA_FILE, align, read_answers, strings_schema
 from gaiko.eval.metrics import evaluate
 from gaiko.predictions import validate_records
+
 from support.strings import as_strings
 
 

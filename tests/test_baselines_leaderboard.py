@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from gaiko.dataset import load_split
 from gaiko.cli import main
+from gaiko.dataset import load_split
 from gaiko.predictions import load_predictions
 
 ROW_KEYS = {"system", "ner_strict_f1", "ner_strict_ci", "ner_partial_f1", "trigger_classification_f1",

@@ -9,7 +9,8 @@ from gaiko.baselines.events import EventModel
 from gaiko.baselines.gazetteer import Gazetteer
 from gaiko.documents import strip_annotations
 from gaiko.io import GaikoError
-from support.markup import annotated, spans_of
+
+from support.markup import annotated
 
 TRAIN = [
     annotated("t1", "[ラブロフ|PERSON][外相|TITLE]は[平壌|GPE]を<訪問|CONSULT>した。[北朝鮮|GPE]の[崔善姫|PERSON]"

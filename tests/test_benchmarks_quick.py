@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import scoring  # noqa: E402
 import synthetic  # noqa: E402
+
 from gaiko.documents import validate_document  # noqa: E402
 from gaiko.predictions import clean_records  # noqa: E402
 

@@ -9,10 +9,9 @@ import pytest
 
 from gaiko import schema
 from gaiko.build import build
-from gaiko.corpus import SPLITS
+from gaiko.corpus import SPLITS, load_manifest
 from gaiko.dataset import CONFIGS, folds, load_split
 from gaiko.paths import DATASET_DIR, EXPORTS_DIR
-from gaiko.corpus import load_manifest
 
 SPLIT_OF = load_manifest().split_of()
 from gaiko.io import GaikoError

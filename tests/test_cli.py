@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from gaiko.dataset import load_split
 from gaiko.cli import build_parser, main
 from gaiko.cli.options import ExitCode
+from gaiko.dataset import load_split
 from gaiko.io import write_jsonl_atomic
 from gaiko.paths import DEFAULT_EXPORT, EXPORTS_DIR, PROJECT_ROOT
 

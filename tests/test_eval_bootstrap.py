@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-
 import json
 from collections import Counter
 
+import numpy as np
+import pytest
+
 from gaiko.eval.bootstrap import _Rows, compare, resampled_sums
-from gaiko.eval.metrics import KEY_INDEX, count, count_documents, merge, score, score_documents
+from gaiko.eval.metrics import count, count_documents, merge, score, score_documents
+
 from support.documents import EVENT_GOLD, EVENT_PRED, LETTERS, ents, make_doc
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from gaiko.cli import main
 from gaiko.predictions import load_predictions, validate_records
+
 from support.documents import EVENT_GOLD, EVENT_PRED, NER_GOLD, NER_PRED
 
 

@@ -9,9 +9,9 @@ import json
 import datasets
 import pytest
 
+from gaiko.cli import main
 from gaiko.dataset import load_split
 from gaiko.paths import DATASET_DIR
-from gaiko.cli import main
 
 LEXICON = "submissions/lexicon-predictions/predictions.jsonl"
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from gaiko.dataset import load_split
 from gaiko.cli import main
+from gaiko.dataset import load_split
 from gaiko.paths import SUBMISSIONS_DIR
+
 from support.documents import make_doc
 
 pytestmark = pytest.mark.browser

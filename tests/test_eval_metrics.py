@@ -14,8 +14,9 @@ from seqeval.metrics import f1_score, precision_score, recall_score
 from seqeval.scheme import IOB2
 
 from gaiko.bio import spans_to_bio
-from gaiko.eval.metrics import (KEY_INDEX, PRF, WIDTH, count_documents, ner_cells, overlap_matching,
-                                score_documents, tally)
+from gaiko.eval.metrics import (KEY_INDEX, PRF, WIDTH, count_documents, ner_cells, overlap_matching, score_documents,
+                                tally)
+
 from support.documents import EVENT_GOLD, EVENT_PRED, LETTERS, NER_GOLD, NER_PRED, ents, make_doc, pred_event
 
 

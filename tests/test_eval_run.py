@@ -16,6 +16,7 @@ from gaiko.cli import main
 from gaiko.eval.extractor import load_extractor
 from gaiko.eval.run import PROJECT_ROOT, run_extractor
 from gaiko.eval.sandbox import SANDBOX_CODE, SANDBOX_WORKDIR, Limits, default_env, python_paths
+
 from support.runs import SUBMISSION, gold_document, needs_bwrap
 
 pytestmark = pytest.mark.sandbox

@@ -13,6 +13,7 @@ import pytest
 from gaiko.dataset import load_split
 from gaiko.eval.gate import GateOptions, Outcome, run_gate, write_summary
 from gaiko.eval.metrics import evaluate
+
 from golden_reports import write_inputs
 
 

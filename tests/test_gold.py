@@ -58,8 +58,8 @@ def test_recorded_agreement_is_that_of_the_export():
     import json
 
     from gaiko.annotation.agreement import agreement
-    from gaiko.paths import EXPORTS_DIR
     from gaiko.card import AGREEMENT_FILE
+    from gaiko.paths import EXPORTS_DIR
 
     export = json.loads((EXPORTS_DIR / "gaiko.json").read_text(encoding="utf-8"))
     fresh = agreement(export, "gaiko.json", exclude_ground_truth=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from gaiko.baselines.events import build_events
+
 from support.markup import annotated
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from gaiko.dataset import load_split
 from gaiko.eval.align import strings_schema
 from gaiko.eval.metrics import evaluate
+
 from support.strings import as_strings
 
 LLM = Path(__file__).resolve().parent.parent / "eval" / "llm"

@@ -17,14 +17,8 @@ from pathlib import Path
 import pytest
 
 from gaiko import schema
-from gaiko.annotation.convert import (
-    PUSHED_RELATIONS,
-    convert_export,
-    documents_to_results,
-    predictions_to_results,
-    task_data,
-    text_sha256,
-)
+from gaiko.annotation.convert import (PUSHED_RELATIONS, convert_export, documents_to_results, predictions_to_results,
+                                      task_data, text_sha256)
 from gaiko.cli import main
 from gaiko.io import GaikoError, iter_jsonl
 

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaiko.annotation.convert import convert_export
+
 from support.exports import export_of, gold_documents
 
 

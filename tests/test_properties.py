@@ -18,6 +18,7 @@ from gaiko import schema
 from gaiko.annotation.convert import convert_export
 from gaiko.eval.metrics import score_documents
 from gaiko.predictions import clean_records
+
 from support.exports import export_of, gold_documents
 
 SETTINGS = settings(max_examples=100, deadline=None)

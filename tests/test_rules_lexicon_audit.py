@@ -13,6 +13,7 @@ from gaiko.baselines.gazetteer import Gazetteer
 from gaiko.baselines.lexicon_audit import format_audit, held_out_only, read_audit
 from gaiko.baselines.rules import LEXICONS, rule_spans
 from gaiko.dataset import load_split
+
 from support.markup import annotated
 
 

@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from gaiko.cli import main
+
 from support.runs import SUBMISSION, needs_bwrap
 
 pytestmark = pytest.mark.sandbox
