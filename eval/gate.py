@@ -95,7 +95,7 @@ def read_extractor_toml(path: Path) -> tuple[list[str], Limits]:
     if unknown:
         raise GaikoError(f"unknown keys {sorted(unknown)} (allowed: command, {UNTRAINED}, {', '.join(specs)})", path)
     declared_untrained(config, path)
-    for key in specs.keys() & config.keys():
+    for key in (spec.key for spec in LIMIT_SPECS if spec.key in config):  # the first bad key, in a fixed order
         problem = specs[key].problem(config[key])
         if problem:
             raise GaikoError(f"{key} {problem}", path)
@@ -234,6 +234,8 @@ def run_gate(submissions: Path, reports: Path, options: GateOptions = GateOption
     each is done. Raises GaikoError when the gold cannot be loaded."""
     gold_docs = load_gold(options.split, options.gold)
     all_docs = None if options.gold else load_gold("all", None)
+    if not submissions.is_dir():
+        raise GaikoError("is not a folder of submissions", submissions)
     folders = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
     outcomes = []
     for folder in (f for f in folders if not options.only or f.name in options.only):

@@ -49,11 +49,12 @@ def _open_regular(path: str | os.PathLike) -> Iterator[Any]:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as e:
         raise GaikoError(f"cannot read: {e.strerror}", path) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # checked before the descriptor becomes a file object, which refuses a folder
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
+        raise GaikoError(f"is {kind}; give a regular file", path)
     with os.fdopen(fd, "rb") as file:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
-            raise GaikoError(f"is {kind}; give a regular file", path)
         yield file
 
 
@@ -283,10 +284,18 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     A kill may leave a hidden `.NAME.*` folder beside the target (never read by the loaders).
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)) / target.name
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)) / target.name
+    except OSError as e:
+        blocked = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+        why = f"{blocked} is a file, not a folder" if blocked else e.strerror
+        raise GaikoError(f"cannot write here: {why}", target) from None
     try:
         yield tmp
+        if target.is_dir() != tmp.is_dir() and (target.exists() or target.is_symlink()):
+            wanted, found = ("a folder", "a file") if tmp.is_dir() else ("a file", "a folder")
+            raise GaikoError(f"is {found}, and {wanted} would replace it; give another path", target)
         if tmp.is_dir() and target.is_dir():
             if not _exchange(tmp, target):  # after the exchange `tmp` holds the old tree, removed below
                 old = target.with_name(f".{target.name}.old.{os.getpid()}")
