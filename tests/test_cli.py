@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib
 import subprocess
 import sys
 import typing
@@ -121,3 +122,25 @@ def test_library_layers_do_not_import_the_command_line():
         assert not any(m == "gaiko.cli" or m.startswith("gaiko.cli.") for m in imported_modules(path)), path
     studio = imported_modules(root / "annotation" / "studio.py")
     assert not any(m.startswith("gaiko.baselines") for m in studio), "the push takes predictions from its caller"
+
+
+def test_verb_groups_list_every_verb_where_it_is_registered():
+    """`gaiko VERB` imports only VERB's group, so the table must say where each verb lives."""
+    from gaiko.cli import VERB_GROUPS
+
+    registered = {}
+    for group in VERB_GROUPS:
+        parser = argparse.ArgumentParser()
+        subparsers = parser.add_subparsers()
+        importlib.import_module(group).register(subparsers)
+        registered[group] = tuple(subparsers.choices)
+    assert registered == VERB_GROUPS
+    assert list(build_parser()._subparsers._group_actions[0].choices) == [v for vs in VERB_GROUPS.values() for v in vs]
+
+
+def test_a_named_verb_loads_only_its_group():
+    program = ("import sys\nfrom gaiko.cli import build_parser\n"
+               "build_parser('score').parse_args(['score', '--pred', 'p'])\n"
+               "print(' '.join(sorted(m for m in sys.modules if m.startswith('gaiko.cli.'))))")
+    loaded = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == ["gaiko.cli.eval", "gaiko.cli.options"]

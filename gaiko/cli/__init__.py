@@ -2,21 +2,27 @@
 
 One module per group of verbs, each with `register(subparsers)`; a verb's handler is `<verb>_command(args)` and
 returns an `ExitCode`. Library modules that load heavy third-party packages (numpy, scikit-learn, Label Studio's
-SDK, jinja2, datasets) are imported inside the handlers, so `gaiko --help` starts quickly.
+SDK, jinja2, datasets) are imported inside the handlers, so `gaiko --help` starts quickly; a command that names
+its verb imports only that verb's group.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
-from gaiko.cli import annotation, baselines, corpus
-from gaiko.cli import eval as evaluation
 from gaiko.cli.options import ExitCode
 from gaiko.io import GaikoError
 
-# Groups of verbs, in the order `gaiko --help` lists them.
-VERB_MODULES = (corpus, annotation, evaluation, baselines)
+# Each group of verbs and the verbs it registers, in the order `gaiko --help` lists them.
+VERB_GROUPS = {
+    "gaiko.cli.corpus": ("add", "status", "diff", "ingest", "sheet", "build", "stats", "check", "docs"),
+    "gaiko.cli.annotation": ("ls", "agreement"),
+    "gaiko.cli.eval": ("validate", "score", "compare", "run", "gate", "align", "show"),
+    "gaiko.cli.baselines": ("leaderboard", "predict"),
+}
+GROUP_OF = {verb: group for group, verbs in VERB_GROUPS.items() for verb in verbs}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,20 +32,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(ExitCode.ERROR, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with `verb` (a known one) only its group's verbs."""
     parser = _Parser(
         prog="gaiko",
         description="Japanese diplomacy news corpus: build the dataset, annotate in Label Studio, "
         "score extractors.",
     )
     subparsers = parser.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=_Parser)
-    for module in VERB_MODULES:
-        module.register(subparsers)
+    for group in ([GROUP_OF[verb]] if verb in GROUP_OF else VERB_GROUPS):
+        importlib.import_module(group).register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return ExitCode(args.handler(args))
     except GaikoError as e:
