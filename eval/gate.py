@@ -48,6 +48,7 @@ MAX_TOLERANCE = 0.1  # a larger tolerance would let a submission lose most of it
 # A submission's name becomes a report folder and a summary row: plain characters, and not the summary's.
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 RESERVED_NAMES = ("summary.md", "summary.json")
+SUBMISSION_FILES = ("predictions.jsonl", "extractor.toml", "expected.json")
 GATED_MEASURES = ("precision", "recall", "f1", "accuracy")  # the last part of a metric path in expected.json
 SHOWN_FAILURES = 10  # invalid lines listed per submission; the report lists them all
 
@@ -220,6 +221,11 @@ def gate_submission(folder: Path, gold_docs: list[dict], reports: Path, options:
         if not NAME.match(folder.name) or folder.name in RESERVED_NAMES:
             raise GaikoError("a submission's name must be letters, digits, '.', '_' or '-' (not "
                              f"{', '.join(RESERVED_NAMES)}), got {brief(printable(folder.name))}")
+        for name in SUBMISSION_FILES:  # read on the host, outside the sandbox: the submission's own files only
+            path = folder / name
+            if path.is_symlink() and path.is_file() and folder.resolve() not in path.resolve().parents:
+                raise GaikoError(f"{name} links outside the submission folder; the gate reads only the "
+                                 "submission's own files")
         outcome = score_submission(folder, gold_docs, reports, [options.gold] if options.gold else [], all_docs)
         check_expected(outcome, folder, options.update)
     except GaikoError as e:  # this submission fails; the others are still scored
@@ -236,6 +242,10 @@ def run_gate(submissions: Path, reports: Path, options: GateOptions = GateOption
     all_docs = None if options.gold else load_gold("all", None)
     if not submissions.is_dir():
         raise GaikoError("is not a folder of submissions", submissions)
+    inside, outside = sorted((submissions.resolve(), reports.resolve()), key=lambda p: len(p.parts), reverse=True)
+    if inside == outside or outside in inside.parents:
+        raise GaikoError(f"the reports folder {reports} and the submissions folder {submissions} overlap: a report "
+                         "would replace a submission; give a reports folder outside the submissions")
     folders = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
     outcomes = []
     for folder in (f for f in folders if not options.only or f.name in options.only):

@@ -9,13 +9,20 @@ from pathlib import Path
 from gaiko.dataset import load_split
 from gaiko.documents import iter_documents
 from gaiko.eval.defaults import DEFAULT_SPLIT
+from gaiko.io import GaikoError
 
 
 def iter_gold(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> Iterator[dict]:
-    """The gold documents one by one: a file is read and validated as a stream, never held whole."""
-    if gold is not None:
-        return iter_documents(gold)
-    return iter(load_split(split))
+    """The gold documents one by one: a file is read and validated as a stream, never held whole. A file
+    without any document is an error (everything would be scored against nothing)."""
+    if gold is None:
+        yield from load_split(split)
+        return
+    documents = 0
+    for documents, doc in enumerate(iter_documents(gold), start=1):
+        yield doc
+    if not documents:
+        raise GaikoError("holds no gold document (one JSON object per line in the documents shape)", gold)
 
 
 def load_gold(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> list[dict]:

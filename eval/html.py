@@ -25,8 +25,8 @@ from gaiko import schema
 from gaiko.documents import mention_index
 from gaiko.eval.metrics import evaluate
 from gaiko.eval.plots import PER_TYPE_PLOTS
-from gaiko.eval.report import _ci, _counts_sentence, _rows, format_errors
-from gaiko.io import atomic_path
+from gaiko.eval.report import OUTPUT_FILES, _ci, _counts_sentence, _rows, format_errors
+from gaiko.io import output_folder
 
 LAYERS = ("entity", "trigger", "argument")
 ERROR_KINDS = ("correct", "missed", "spurious", "wrong_type", "wrong_boundary", "wrong_boundary_and_type",
@@ -427,7 +427,7 @@ def write_comparison(out_dir: Path, gold_docs: list[dict], a: tuple[str, dict], 
         files[f"errors_{system}.tsv"] = format_errors(evaluation.errors)
         sides.append((name, loaded.by_id, evaluation.errors))
     files["report.html"] = comparison_page(gold_docs, sides[0], sides[1], result)
-    with atomic_path(out_dir) as tmp:
+    with output_folder(out_dir, OUTPUT_FILES) as tmp:
         tmp.mkdir()
         for name, text in files.items():
             (tmp / name).write_text(text, encoding="utf-8")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from gaiko.eval.plots import write_plots
-from gaiko.io import GaikoError, atomic_path
+from gaiko.io import GaikoError, output_folder
 from gaiko.tables import markdown_lines, plain_lines
 
 ERROR_COLUMNS = ("document", "layer", "error", "gold_start", "gold_end", "gold_label", "gold_text",
@@ -133,13 +133,18 @@ def format_errors(errors: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What a report, comparison or run folder holds: a folder with only these may be replaced by the next one.
+OUTPUT_FILES = ("report.json", "report.md", "report.html", "errors.tsv", "errors_?.tsv", "report_?.json",
+                "comparison.json", "run.json", "*_per_type_f1.png", "ner_type_confusion.png")
+
+
 def write_report(report: dict, out_dir: str | Path, errors: list[dict] = (),
                  confusion: list[tuple[str, str]] = (),
                  extra_files: dict[str, str | Callable[[Path], str]] | None = None) -> list[Path]:
     """Write report.json, report.md, errors.tsv, the PNG plots and `extra_files` (name → text, or a function
     of the folder being written, for a page that embeds the plots) into `out_dir`, all or nothing."""
     out_dir = Path(out_dir)
-    with atomic_path(out_dir) as tmp:
+    with output_folder(out_dir, OUTPUT_FILES) as tmp:
         tmp.mkdir()
         (tmp / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         (tmp / "report.md").write_text(format_markdown(report), encoding="utf-8")

@@ -21,10 +21,10 @@ from gaiko.documents import strip_annotations
 from gaiko.eval.contamination import ScanBudget, scan_bytes
 from gaiko.eval.html import score_page
 from gaiko.eval.metrics import evaluate
-from gaiko.eval.report import write_report
+from gaiko.eval.report import OUTPUT_FILES, write_report
 from gaiko.eval.sandbox import (RUN_PREFIX, Limits, copy_code, copy_submission, remove_stale_copies, run_sandboxed,
                                 signals_as_exit)
-from gaiko.io import GaikoError, atomic_path, dumps_line, printable
+from gaiko.io import GaikoError, dumps_line, output_folder, printable
 from gaiko.paths import PROJECT_ROOT
 from gaiko.predictions import Predictions, load_predictions
 
@@ -187,6 +187,6 @@ def write_run_outputs(evaluation, record: dict, out: Path, gold_docs: list[dict]
         write_report(evaluation.report, out, evaluation.errors, evaluation.confusion, extra)
         return
     run_json = extra
-    with atomic_path(out) as tmp:
+    with output_folder(out, OUTPUT_FILES) as tmp:
         tmp.mkdir()
         (tmp / "run.json").write_text(run_json["run.json"], encoding="utf-8")

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import msgspec
 
 from gaiko import schema
-from gaiko.io import GaikoError, iter_jsonl, loads, read_head, unique_keys
+from gaiko.io import GaikoError, brief, iter_jsonl, loads, read_head, unique_keys
 from gaiko.problems import Problem
 from gaiko.text import overlaps, span_problem
 
@@ -44,6 +44,10 @@ def validate_document(doc: dict) -> list[Problem]:
         return problems
     if "\r" in text:
         problem("document", "carriage_return", "text contains '\\r'; newlines must be '\\n'")
+    for key in ("entities", "events"):  # absent: none (a text-only document); null or a scalar is a mistake
+        if key in doc and not isinstance(doc[key], list):
+            problem("document", "annotations_not_list", f"'{key}' must be a list (empty when there is none), "
+                    f"got {brief(doc[key])}")
 
     def check_span(where: str, span: dict) -> bool:
         start, end = span.get("start"), span.get("end")

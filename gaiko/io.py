@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import fnmatch
 import json
 import os
 import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -272,6 +273,31 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+def check_output_folder(target: str | os.PathLike, outputs: Iterable[str]) -> Path:
+    """The folder `target` names (`.` or `dir/` the folder itself), when a folder of outputs may replace it:
+    it is missing, empty, or holds only files an earlier output wrote (names matching the `outputs`
+    patterns). Any other folder (the current one, one holding the inputs or other files) or a file is
+    refused. Commands call this before their work, so that a wrong `--out` costs nothing."""
+    folder = Path(target).resolve()
+    if folder.exists() and not folder.is_dir():
+        raise GaikoError("is a file, and a folder would replace it; give another path", target)
+    if folder.is_dir():
+        foreign = [p.name for p in folder.iterdir()
+                   if not p.is_file() or p.is_symlink() or not any(fnmatch.fnmatchcase(p.name, o) for o in outputs)]
+        if foreign:
+            raise GaikoError(f"is a folder holding files gaiko did not write ({printable(sorted(foreign)[0])}"
+                             f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}); replacing it would delete them: give a new or "
+                             "empty folder, or a folder of earlier outputs", target)
+    return folder
+
+
+@contextmanager
+def output_folder(target: str | os.PathLike, outputs: Iterable[str]) -> Iterator[Path]:
+    """`atomic_path` for a folder of outputs (a report, a run), checked by `check_output_folder`."""
+    with atomic_path(check_output_folder(target, outputs)) as tmp:
+        yield tmp
 
 
 @contextmanager

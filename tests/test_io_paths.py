@@ -83,3 +83,88 @@ def test_the_first_bad_limit_of_an_extractor_toml_does_not_depend_on_hashing(tmp
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
     assert len(seen) == 1, seen
     assert "timeout" in seen.pop()  # the first of LIMIT_SPECS' order among the bad keys
+
+
+@pytest.mark.parametrize("out", [".", "{here}", "{here}/"])
+def test_a_report_never_replaces_a_folder_gaiko_did_not_write(tmp_path, capsys, monkeypatch, predictions, out):
+    """`--out .` (or the folder holding the inputs) would delete the inputs and the user's files."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for argv in (["score", "--pred", str(predictions)], ["compare", str(predictions), str(predictions), "--bootstrap", "5"]):
+        assert main([*argv, "--out", out.format(here=tmp_path)]) == ExitCode.ERROR
+        _one_line_error(capsys, argv[0], "gaiko did not write")
+        assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_report_folder_is_replaced_by_the_next_report(tmp_path, capsys, predictions):
+    out = tmp_path / "report"
+    assert main(["score", "--pred", str(predictions), "--out", str(out)]) == ExitCode.OK
+    (out / "report.json").write_text("stale", encoding="utf-8")
+    assert main(["score", "--pred", str(predictions), "--out", str(out)]) == ExitCode.OK
+    assert (out / "report.json").read_text(encoding="utf-8") != "stale"
+
+
+def _submission(folder: Path, predictions: Path) -> None:
+    folder.mkdir(parents=True)
+    (folder / "predictions.jsonl").write_bytes(predictions.read_bytes())
+    (folder / "expected.json").write_text('{"scores": {"ner.strict.micro.f1": 0.0}}', encoding="utf-8")
+
+
+@pytest.mark.parametrize("reports", ["{subs}", "{subs}/reports", "{root}"])
+def test_the_gate_refuses_reports_that_overlap_the_submissions(tmp_path, capsys, predictions, reports):
+    subs = tmp_path / "subs"
+    _submission(subs / "one", predictions)
+    code = main(["gate", "--submissions", str(subs), "--reports", reports.format(subs=subs, root=tmp_path)])
+    assert code == ExitCode.ERROR
+    _one_line_error(capsys, "gate", "overlap")
+    assert sorted(p.name for p in (subs / "one").iterdir()) == ["expected.json", "predictions.jsonl"]
+
+
+def test_the_gate_reads_no_file_through_a_link_out_of_the_submission(tmp_path, capsys, predictions):
+    secret = tmp_path / "secret.txt"
+    secret.write_text('{"id": "token-1234567890", "entities": [], "events": []}\n', encoding="utf-8")
+    subs = tmp_path / "subs"
+    _submission(subs / "leak", predictions)
+    (subs / "leak" / "predictions.jsonl").unlink()
+    (subs / "leak" / "predictions.jsonl").symlink_to(secret)
+    code = main(["gate", "--submissions", str(subs), "--reports", str(tmp_path / "reports")])
+    out = capsys.readouterr().out
+    assert code == ExitCode.FAILED and "links outside the submission folder" in out
+    assert "token-1234567890" not in out + (tmp_path / "reports" / "summary.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [{"entities": None}, {"events": None}, {"events": {}}])
+def test_gold_without_its_annotation_lists_is_refused(tmp_path, capsys, predictions, change):
+    docs = load_split("test")
+    doc = dict(docs[0])
+    doc.update(change)
+    gold = tmp_path / "gold.jsonl"
+    write_jsonl_atomic(gold, [doc, *docs[1:]])
+    assert main(["score", "--pred", str(predictions), "--gold", str(gold)]) == ExitCode.ERROR
+    _one_line_error(capsys, "score", "gold.jsonl:1", "must be a list")
+
+
+def test_an_empty_gold_file_is_refused(tmp_path, capsys, predictions):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n", encoding="utf-8")
+    assert main(["score", "--pred", str(predictions), "--gold", str(gold)]) == ExitCode.ERROR
+    _one_line_error(capsys, "score", "gold.jsonl", "holds no gold document")
+
+
+def test_align_writes_nothing_when_its_report_cannot_be_written(tmp_path, capsys):
+    answers = tmp_path / "answers.jsonl"
+    write_jsonl_atomic(answers, [{"id": d["id"], "entities": [], "events": []} for d in load_split("test")])
+    (tmp_path / "folder").mkdir()
+    out = tmp_path / "pred.jsonl"
+    assert main(["align", str(answers), "--out", str(out), "--report", str(tmp_path / "folder")]) == ExitCode.ERROR
+    _one_line_error(capsys, "align", "is a folder")
+    assert not out.exists()
+
+
+def test_two_sheets_of_one_document_are_refused(tmp_path, capsys):
+    sheet = sorted((Path(__file__).parents[1] / "annotation" / "sheets").rglob("*.txt"))[0]
+    out = tmp_path / "gold.jsonl"
+    assert main(["sheet", str(sheet), str(sheet), "--out", str(out)]) == ExitCode.ERROR
+    _one_line_error(capsys, "sheet", "is also resolved from")
+    assert not out.exists()

@@ -78,9 +78,12 @@ def diff_command(args: argparse.Namespace) -> ExitCode:
 
 def sheet_command(args: argparse.Namespace) -> ExitCode:
     documents = {d["id"]: d for d in clean_documents()}
-    resolved = []
+    resolved, source = [], {}
     for path in args.sheets:
         doc = resolve_sheet(path, documents)
+        if doc["id"] in source:  # one gold document per id: a second sheet of it would make the file invalid
+            raise GaikoError(f"document {doc['id']} is also resolved from {source[doc['id']]}", path)
+        source[doc["id"]] = path
         labels = Counter(m["label"] for m in doc["entities"])
         types = Counter(e["type"] for e in doc["events"])
         n_args = sum(len(e["arguments"]) for e in doc["events"])

@@ -13,9 +13,9 @@ from gaiko.cli.options import ExitCode, add_bootstrap_options, add_gold_options
 from gaiko.eval.align import LAYERS, POLICIES, align, read_answers, strings_schema
 from gaiko.eval.defaults import COMPARE_RESAMPLES, SCORE_RESAMPLES
 from gaiko.eval.gold import iter_gold, load_gold
-from gaiko.eval.report import format_comparison, format_table, metric_value, write_report
+from gaiko.eval.report import OUTPUT_FILES, format_comparison, format_table, metric_value, write_report
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits
-from gaiko.io import GaikoError, atomic_path, write_jsonl_atomic, write_text_atomic
+from gaiko.io import GaikoError, atomic_path, check_output_folder, dumps_line, write_text_atomic
 from gaiko.paths import SUBMISSION_REPORTS_DIR, SUBMISSIONS_DIR
 from gaiko.predictions import PredictionIndex, load_predictions, rejection_counts
 from gaiko.problems import and_more
@@ -182,6 +182,7 @@ def score_command(args: argparse.Namespace) -> ExitCode:
 
     paths = prediction_paths(args.pred)
     if args.out:  # the error listing, plots and page need every document: scored in memory
+        check_output_folder(args.out, OUTPUT_FILES)
         gold_docs = load_gold(args.split, args.gold)
         loaded = _load(paths, gold_docs, args.drop_invalid)
         evaluation = evaluate(gold_docs, loaded.by_id, args.bootstrap, args.seed, loaded.problems,
@@ -215,6 +216,7 @@ def compare_command(args: argparse.Namespace) -> ExitCode:
     if args.bootstrap < 1:
         raise GaikoError("--bootstrap must be at least 1 for a paired comparison")
     if args.out:  # the page shows every document: both systems held in memory
+        check_output_folder(args.out, OUTPUT_FILES)
         gold_docs = load_gold(args.split, args.gold)
         a, b = (_load(path, gold_docs, args.drop_invalid) for path in (args.a, args.b))
         rejected = {"a": rejection_counts(a.problems), "b": rejection_counts(b.problems)}
@@ -254,6 +256,8 @@ def run_command(args: argparse.Namespace) -> ExitCode:
 
     limits = Limits(**{spec.field: spec.parse(getattr(args, spec.field)) for spec in LIMIT_SPECS})
     gold_docs = load_gold(args.split, args.gold)
+    if args.out:
+        check_output_folder(args.out, OUTPUT_FILES)
     hidden = [args.gold, args.out, args.pred_out, *args.hide]
     argv = ([sys.executable, "-m", "gaiko.eval.extractor", args.extractor] if args.extractor
             else command_argv(args.cmd, "--cmd"))
@@ -294,9 +298,10 @@ def align_command(args: argparse.Namespace) -> ExitCode:
         raise GaikoError("give STRINGS.jsonl and --out PRED.jsonl (or --schema)")
     gold_docs = load_gold(args.split, args.gold)
     result = align(read_answers(args.strings, gold_docs), gold_docs, args.policy)
-    write_jsonl_atomic(args.out, result.predictions)
-    if args.report:
-        write_text_atomic(args.report, json.dumps(result.report(args.policy), ensure_ascii=False, indent=2) + "\n")
+    with atomic_path(args.out) as out:  # the report is put in place first: if it cannot be, neither is written
+        out.write_text("".join(dumps_line(p) + "\n" for p in result.predictions), encoding="utf-8")
+        if args.report:
+            write_text_atomic(args.report, json.dumps(result.report(args.policy), ensure_ascii=False, indent=2) + "\n")
     for problem in result.problems:
         print(problem.format(args.strings), file=sys.stderr)
     counts = result.counts
