@@ -6,10 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from gaiko.batches import BATCH
+from gaiko.batches import iter_gold_batches as read_batches
+from gaiko.columns import GoldBatch, batch_of, gold_views
 from gaiko.dataset import load_split
 from gaiko.documents import iter_documents
 from gaiko.eval.defaults import DEFAULT_SPLIT
 from gaiko.io import GaikoError
+
+_EMPTY = "holds no gold document (one JSON object per line in the documents shape)"
 
 
 def iter_gold(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> Iterator[dict]:
@@ -22,7 +27,23 @@ def iter_gold(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> Iterator[
     for documents, doc in enumerate(iter_documents(gold), start=1):
         yield doc
     if not documents:
-        raise GaikoError("holds no gold document (one JSON object per line in the documents shape)", gold)
+        raise GaikoError(_EMPTY, gold)
+
+
+def iter_gold_batches(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> Iterator[GoldBatch]:
+    """The gold documents in batches (`gaiko.columns`), for scoring: a file is read with the typed fast
+    path (`gaiko.batches`), with every check and error of `iter_gold`."""
+    if gold is None:
+        docs = load_split(split)
+        for first in range(0, len(docs), BATCH):
+            yield batch_of(gold_views(docs[first:first + BATCH]))
+        return
+    documents = 0
+    for batch in read_batches(gold):
+        documents += len(batch.docs)
+        yield batch
+    if not documents:
+        raise GaikoError(_EMPTY, gold)
 
 
 def load_gold(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> list[dict]:

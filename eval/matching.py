@@ -18,20 +18,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import chain
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
 
-from gaiko import schema
+from gaiko import columns, schema
+from gaiko.columns import GoldBatch, Side
 from gaiko.documents import entity_spans
 from gaiko.eval.counts import EVENT_METRICS, FN, FP, KEY_INDEX, PARTIAL, REALIS, TP, TYPE_COLUMNS, Counts, Items
 from gaiko.eval.counts import cells as _cells
 from gaiko.eval.counts import tally
 from gaiko.text import sentences
-from gaiko.tuples import SLOTS, EventTuples, gold_event_tuples, predicted_event_tuples
+from gaiko.tuples import SLOTS, EventTuples, event_tuples
 
 Span = tuple[int, int, str]
 RESAMPLE_UNITS = ("document", "paragraph", "sentence")
@@ -106,22 +106,14 @@ def align_spans(gold: list[Span], pred: list[Span]) -> NerAlignment:
 
 
 class _SpanArrays:
-    """All documents' spans of one side as arrays, in corpus coordinates (document offset + start), so
-    that spans of different documents never overlap and the whole corpus is matched in one pass."""
+    """One side's entity spans in corpus coordinates (document offset + start), so that spans of different
+    documents never overlap and the whole corpus is matched in one pass; sorted by start."""
 
-    def __init__(self, per_doc: list[list[dict]], offsets: np.ndarray):
-        sizes = np.fromiter(map(len, per_doc), np.int64, len(per_doc))
-        flat = list(chain.from_iterable(per_doc))
-
-        def column(name: str, to_int=None) -> np.ndarray:  # one C-level pass over every span
-            values = map(itemgetter(name), flat)
-            return np.fromiter(values if to_int is None else map(to_int, values), np.int64, len(flat))
-
-        doc = np.repeat(np.arange(len(per_doc)), sizes)
-        start, end = column("start") + offsets[doc], column("end") + offsets[doc]
-        label = column("label", schema.ENTITY_INDEX.__getitem__)
+    def __init__(self, side: Side, offsets: np.ndarray):
+        start, end = side.entity_start + offsets[side.entity_doc], side.entity_end + offsets[side.entity_doc]
         order = np.argsort(start, kind="stable")
-        self.start, self.end, self.label, self.doc = start[order], end[order], label[order], doc[order]
+        self.start, self.end = start[order], end[order]
+        self.label, self.doc = side.entity_label[order], side.entity_doc[order]
 
     def tuples(self, index: np.ndarray) -> list[Span]:
         return list(zip(self.start[index].tolist(), self.end[index].tolist(), self.label[index].tolist(), strict=True))
@@ -149,8 +141,7 @@ NER_CREDIT: dict[str, tuple[tuple[str, str | None], tuple[str, str | None]]] = {
 }
 
 
-def ner_cells(gold_per_doc: list[list[dict]], pred_per_doc: list[list[dict]], lengths: list[int],
-              units: UnitMap | None = None) -> list[np.ndarray]:
+def ner_cells(gold_side: Side, pred_side: Side, lengths: list[int], units: UnitMap | None = None) -> list[np.ndarray]:
     """Count increments (see `tally`) of every NER mode, micro and per type.
 
     Spans are matched once for the whole corpus: equal boundaries by hashing, the remaining spans by
@@ -160,7 +151,7 @@ def ner_cells(gold_per_doc: list[list[dict]], pred_per_doc: list[list[dict]], le
     """
     n_docs, n_labels = len(lengths), len(schema.ENTITY_LABELS)
     offsets = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)[:-1]]) if n_docs else np.zeros(0, np.int64)
-    gold, pred = _SpanArrays(gold_per_doc, offsets), _SpanArrays(pred_per_doc, offsets)
+    gold, pred = _SpanArrays(gold_side, offsets), _SpanArrays(pred_side, offsets)
     width = int(max(gold.end.max(initial=0), pred.end.max(initial=0))) + 1
     _, gi, pj = np.intersect1d(gold.start * width + gold.end, pred.start * width + pred.end,
                                assume_unique=True, return_indices=True)
@@ -324,42 +315,38 @@ class Counted(NamedTuple):
     items: dict[str, dict[str, int]]  # gold and predicted documents, entities, events, arguments
 
 
-def _present(values: list) -> list[int]:
-    """Indices of the non-empty values."""
-    return np.flatnonzero(np.fromiter(map(bool, values), bool, len(values))).tolist()
+def count_batch(gold: GoldBatch, predictions: list, unit: str = "document") -> tuple[Counts, EventTuples, EventTuples]:
+    """Counts of predictions (views or typed structs, None where a document has none) on a batch of gold
+    documents (`gaiko.columns`), and both sides' event tuples."""
+    if unit not in RESAMPLE_UNITS:
+        raise ValueError(f"unknown resampling unit {unit!r} (one of {', '.join(RESAMPLE_UNITS)})")
+    texts = list(map(attrgetter("text"), gold.docs))
+    units = None if unit == "document" else UnitMap(texts, unit)
+    pred_side = columns.predicted_side(predictions, gold.side)
+    gold_ev, pred_ev = (event_tuples(side, units is not None) for side in (gold.side, pred_side))
+    ev_cells, realis_missing = event_cells(gold_ev, pred_ev, units)
+    cells = ner_cells(gold.side, pred_side, list(map(len, texts)), units) + ev_cells
+    n_units = len(texts) if units is None else units.count
+    counts = Counts(unit, len(texts), *tally(cells), n_units, _items(gold.side), _items(pred_side), realis_missing)
+    return counts, gold_ev, pred_ev
 
 
-def _item_counts(documents: int, mentions: list[list], events: list[list]) -> Items:
-    return Items(documents, sum(map(len, mentions)), sum(map(len, events)),
-                 sum(len(ev.get("arguments") or ()) for evs in events for ev in evs))
+def _items(side: columns.Side) -> Items:
+    return Items(side.documents, side.entities, side.events, side.arguments)
 
 
 def count_in_detail(gold_docs: list[dict], predictions_by_id: dict[str, dict], details: bool,
                     unit: str) -> tuple[Counts, list[dict], list[tuple[str, str]]]:
     """Counts, and with `details` the error rows and boundary-matched label pairs. A missing prediction
-    predicts nothing. One pass per field over the documents."""
-    if unit not in RESAMPLE_UNITS:
-        raise ValueError(f"unknown resampling unit {unit!r} (one of {', '.join(RESAMPLE_UNITS)})")
+    predicts nothing."""
     found = list(map(predictions_by_id.get, map(itemgetter("id"), gold_docs)))
-    preds = [pred or _NOTHING for pred in found]
-    texts = list(map(itemgetter("text"), gold_docs))
-    units = None if unit == "document" else UnitMap(texts, unit)
-    # `or ()`: the empty tuple is shared, so documents without items allocate nothing (no GC churn)
-    gold_mentions, pred_mentions = ([x.get("entities") or () for x in side] for side in (gold_docs, preds))
-    gold_events, pred_events = ([x.get("events") or () for x in side] for side in (gold_docs, preds))
-    with_events = sorted(set(_present(gold_events)) | set(_present(pred_events)))
-    gold_ev = gold_event_tuples(gold_docs, with_events, units is not None)
-    pred_ev = predicted_event_tuples(gold_docs, preds, with_events, units is not None)
-    ev_cells, realis_missing = event_cells(gold_ev, pred_ev, units)
-    cells = ner_cells(gold_mentions, pred_mentions, list(map(len, texts)), units) + ev_cells
-    gold_items = _item_counts(len(gold_docs), gold_mentions, [gold_events[d] for d in with_events])
-    predicted_items = _item_counts(len(found) - found.count(None), pred_mentions, [pred_events[d] for d in with_events])
-    n_units = len(gold_docs) if units is None else units.count
-    counts = Counts(unit, len(gold_docs), *tally(cells), n_units, gold_items, predicted_items, realis_missing)
+    batch = columns.batch_of(columns.gold_views(gold_docs))
+    counts, gold_ev, pred_ev = count_batch(batch, columns.predicted_views(found), unit)
     errors, confusion = [], []
     if details:
-        for doc, gold, pred in zip(gold_docs, gold_mentions, pred_mentions, strict=True):
-            rows, pairs = ner_errors(doc["id"], doc["text"], align_spans(entity_spans(gold), entity_spans(pred)))
+        for doc, pred in zip(gold_docs, found, strict=True):
+            alignment = align_spans(entity_spans(doc.get("entities")), entity_spans((pred or _NOTHING).get("entities")))
+            rows, pairs = ner_errors(doc["id"], doc["text"], alignment)
             errors += rows
             confusion += pairs
         errors += event_errors(gold_docs, gold_ev, pred_ev)

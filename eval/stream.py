@@ -1,5 +1,5 @@
 """Scoring files as a stream: memory holds the parsed predictions and the sparse count rows, never the
-gold corpus. Gold documents are read in chunks; each chunk takes its documents' predictions from the
+gold corpus. Gold documents are read in batches; each batch takes its documents' predictions from the
 index of prediction lines (several files, any order), is counted, and is dropped."""
 
 from __future__ import annotations
@@ -8,15 +8,14 @@ import gc
 import glob
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 
+from gaiko.columns import GoldBatch, batch_of
 from gaiko.eval.counts import Counts, merge
-from gaiko.eval.matching import count
+from gaiko.eval.matching import count_batch
 from gaiko.io import GaikoError
 from gaiko.predictions import PredictionIndex, Problem
-
-CHUNK = 2048  # gold documents counted at once
 
 
 def prediction_paths(values: Iterable[str | Path]) -> list[Path]:
@@ -35,14 +34,16 @@ def prediction_paths(values: Iterable[str | Path]) -> list[Path]:
     return paths
 
 
-def count_stream(gold: Iterable[dict], index: PredictionIndex, unit: str = "document") -> tuple[Counts, list[Problem]]:
-    """Counts of the indexed predictions against a stream of gold documents, and every problem."""
-    docs, parts = iter(gold), []
-    while chunk := list(islice(docs, CHUNK)):
-        predictions = {doc["id"]: p for doc in chunk if (p := index.take(doc)) is not None}
-        parts.append(count(chunk, predictions, unit))
+def count_stream(gold: Iterable[GoldBatch], index: PredictionIndex,
+                 unit: str = "document") -> tuple[Counts, list[Problem]]:
+    """Counts of the indexed predictions against a stream of batches of gold documents
+    (`gaiko.eval.gold.iter_gold_batches`), and every problem."""
+    parts = []
+    for batch in gold:
+        predictions = index.take_batch(list(map(attrgetter("id"), batch.docs)), list(map(attrgetter("text"), batch.docs)))
+        parts.append(count_batch(batch, predictions, unit)[0])
     if not parts:
-        parts.append(count([], {}, unit))
+        parts.append(count_batch(batch_of([]), [], unit)[0])
     return merge(parts), index.finish()
 
 

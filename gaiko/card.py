@@ -8,12 +8,13 @@ from pathlib import Path
 import yaml
 
 from gaiko import schema
+from gaiko.columns import gold_side, gold_views
 from gaiko.corpus import SPLIT_POLICY, SPLITS
 from gaiko.dataset import CONFIGS, folds, statistics
 from gaiko.paths import AGREEMENT_FILE, CARD_NOTES, GUIDELINES_FILE
 from gaiko.tables import NONE, markdown_lines, number_or_none
 from gaiko.text import sentence_index, sentences
-from gaiko.tuples import EVENT_METRIC_TUPLES, gold_event_tuples
+from gaiko.tuples import EVENT_METRIC_TUPLES, event_tuples
 
 
 def _table(header: list[str], rows: list[list]) -> str:
@@ -180,7 +181,7 @@ def _example_section(rows: dict) -> str:
 def _tuple_counts(rows: dict) -> str:
     """The gold tuples behind each event metric on the test split: the harness's denominators."""
     docs = rows["documents"]["test"]
-    tuples = gold_event_tuples(docs, range(len(docs))).sets
+    tuples = event_tuples(gold_side(gold_views(docs))).sets
     table = _table(["metric", "tuple", "gold tuples"],
                    [[f"`{metric}`", held, len(tuples[metric])] for metric, held in EVENT_METRIC_TUPLES.items()])
     events = sum(len(d["events"]) for d in docs)

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import msgspec
 
 from gaiko import schema
-from gaiko.io import GaikoError, brief, iter_jsonl, loads, read_head, unique_keys
+from gaiko.io import GaikoError, brief, decoded_line, iter_lines, jsonl_value, loads, read_head, unique_keys
 from gaiko.problems import Problem
 from gaiko.text import overlaps, span_problem
 
@@ -198,34 +198,46 @@ def iter_documents(path: str | Path) -> Iterator[dict]:
     A Parquet, Arrow or compressed file, a JSON array or indented JSON is refused in one error that
     names what it is and how to write JSON lines.
     """
+    head, seen = refuse_other_formats(path), set()
+    for number, raw in enumerate(iter_lines(path), start=1):
+        if (doc := document_line(path, head, seen, number, raw)) is not None:
+            yield doc
+
+
+def refuse_other_formats(path: str | Path) -> bytes:
+    """The first bytes of a gold file, after refusing a format it is mistaken for."""
     head = read_head(path, 8)
     kind = next((name for magic, name in _NOT_JSONL if head.startswith(magic)), None)
     if kind:
         raise GaikoError(f"is {kind}, not JSON lines; {_JSONL_HINT}", path)
-    seen = set()
-    lines = iter_jsonl(path, decode=_decode_document)
-    while True:
-        try:
-            line, doc = next(lines)
-        except StopIteration:
-            return
-        except GaikoError as e:
-            if e.line == 1 and head.lstrip()[:1] in (b"[", b"{"):
-                raise GaikoError(f"looks like indented JSON, not JSON lines ({e.problem}); {_JSONL_HINT}",
-                                 path, 1) from None
-            raise
-        if isinstance(doc, list) and line == 1:
-            raise GaikoError(f"is a JSON array, not JSON lines; {_JSONL_HINT}", path, line)
-        if not isinstance(doc, dict):
-            raise Problem(line, "each line must be a JSON object", "not_an_object").error(path)
-        problems = validate_document(doc)
-        if problems:
-            first = problems[0]
-            raise Problem(line, str(first), first.reason, where=f"document {doc.get('id')!r}").error(path)
-        if doc["id"] in seen:
-            raise Problem(line, f"duplicate document id {doc['id']!r}", "duplicate_document").error(path)
-        seen.add(doc["id"])
-        yield doc
+    return head
+
+
+def document_line(path: str | Path, head: bytes, seen: set[str], number: int, raw: bytes) -> dict | None:
+    """Line `number` of a gold file (whose first bytes are `head`) as `iter_documents` reads it: the
+    validated document, added to the ids `seen`; None for a blank line; else the error."""
+    try:
+        line = decoded_line(path, number, raw)
+        if not line.strip():
+            return None
+        doc = jsonl_value(path, number, line, _decode_document)
+    except GaikoError as e:
+        if e.line == 1 and head.lstrip()[:1] in (b"[", b"{"):
+            raise GaikoError(f"looks like indented JSON, not JSON lines ({e.problem}); {_JSONL_HINT}",
+                             path, 1) from None
+        raise
+    if isinstance(doc, list) and number == 1:
+        raise GaikoError(f"is a JSON array, not JSON lines; {_JSONL_HINT}", path, number)
+    if not isinstance(doc, dict):
+        raise Problem(number, "each line must be a JSON object", "not_an_object").error(path)
+    problems = validate_document(doc)
+    if problems:
+        first = problems[0]
+        raise Problem(number, str(first), first.reason, where=f"document {doc.get('id')!r}").error(path)
+    if doc["id"] in seen:
+        raise Problem(number, f"duplicate document id {doc['id']!r}", "duplicate_document").error(path)
+    seen.add(doc["id"])
+    return doc
 
 
 def argument_order(role: str, start: int, end: int) -> tuple[int, int, int]:

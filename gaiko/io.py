@@ -86,6 +86,29 @@ _BLOCK = 1 << 20
 def iter_lines(path: str | os.PathLike, max_bytes: int | None = None) -> Iterator[bytes]:
     """The lines of an input file (without their newline), read in blocks: the streaming form of
     `read_bytes`, with its checks (one open, a regular file, at most `max_bytes` bytes, counted as read)."""
+    for lines in _line_blocks(path, max_bytes):
+        yield from lines
+
+
+def iter_line_batches(path: str | os.PathLike, size: int) -> Iterator[tuple[int, list[bytes]]]:
+    """(number of the first line, the next `size` lines) of an input file until its end: `iter_lines`
+    a list at a time, for readers that decode many lines in one call."""
+    first, pending = 1, []
+    for lines in _line_blocks(path, None):
+        pending += lines
+        while len(pending) >= size:
+            yield first, pending[:size]
+            first, pending = first + size, pending[size:]
+    if pending:
+        yield first, pending
+
+
+def nonblank(lines: list[bytes]) -> list[bytes]:
+    """The lines that are not blank (only ASCII whitespace, which every reader skips)."""
+    return lines if all(map(bytes.strip, lines)) else [line for line in lines if line.strip()]
+
+
+def _line_blocks(path: str | os.PathLike, max_bytes: int | None) -> Iterator[list[bytes]]:
     limit = input_limit() if max_bytes is None else max_bytes
     with _open_regular(path) as file:
         total, pieces = 0, []
@@ -99,8 +122,8 @@ def iter_lines(path: str | os.PathLike, max_bytes: int | None = None) -> Iterato
             lines = block.split(b"\n")
             lines[0] = b"".join([*pieces, lines[0]])
             pieces = [lines.pop()]
-            yield from lines
-    yield b"".join(pieces)
+            yield lines
+    yield [b"".join(pieces)]
 
 
 def read_head(path: str | os.PathLike, size: int) -> bytes:
@@ -177,6 +200,19 @@ def unique_keys(raw: str | bytes, members: int) -> bool:
     return raw.count(b'":') == members and _GAP_BYTES.search(raw) is None
 
 
+def quotes_balance(raw: bytes, keys: int, strings: int) -> bool:
+    """True when a JSON text whose decoded objects hold `keys` members and `strings` string values in
+    all has no duplicate key (the typed readers count both from their structs).
+
+    Outside a string, a quote only opens or closes one, so each key and string value written takes
+    two quotes, and an escaped quote inside a string adds one. A key written twice adds its quotes
+    (and its value's) to the text but not to the decoded objects: the text holds exactly
+    2 × (keys + strings) quotes only when no key is repeated. Whitespace plays no part, so one count
+    of one byte decides; an escaped quote only makes the count larger (the caller takes the strict path).
+    """
+    return raw.count(b'"') == 2 * (keys + strings)
+
+
 _GAP_STR = re.compile('"[ \t\r\n]')  # whitespace after a quote: maybe between a key and its colon
 _GAP_BYTES = re.compile(b'"[ \t\r\n]')
 
@@ -226,31 +262,36 @@ def printable(text: str) -> str:
                    for ch in text)
 
 
-def _decoded_lines(path: str | os.PathLike) -> Iterator[str]:
-    """The lines of a UTF-8 file, read as a stream, with the errors of `read_text`."""
-    for number, raw in enumerate(iter_lines(path), start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raise GaikoError("starts with a UTF-8 byte order mark; save it without one", path, 1)
-        if number == 1 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise GaikoError("is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8", path, 1)
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise GaikoError(f"not UTF-8: byte 0x{raw[e.start]:02x} cannot be decoded", path, number) from None
+def decoded_line(path: str | os.PathLike, number: int, raw: bytes) -> str:
+    """Line `number` of a UTF-8 file as text, with the errors of `read_text`."""
+    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raise GaikoError("starts with a UTF-8 byte order mark; save it without one", path, 1)
+    if number == 1 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise GaikoError("is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8", path, 1)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise GaikoError(f"not UTF-8: byte 0x{raw[e.start]:02x} cannot be decoded", path, number) from None
+
+
+def jsonl_value(path: str | os.PathLike, number: int, line: str, decode: Callable[[str], Any] | None = None) -> Any:
+    """The value of a non-blank JSON line; a bad line raises GaikoError. `decode` replaces `loads` (it
+    must decide alike)."""
+    try:
+        return (decode or loads)(line)
+    except ValueError as e:
+        raise GaikoError(json_problem(e), path, number) from None
 
 
 def iter_jsonl(path: str | os.PathLike, text: str | None = None,
                decode: Callable[[str], Any] | None = None) -> Iterator[tuple[int, Any]]:
     """Yield (line number, object) for each non-blank line, reading the file as a stream unless its
-    `text` is given; any bad line raises GaikoError. `decode` replaces `loads` (it must decide alike)."""
-    decode = decode or loads
-    for number, line in enumerate(_decoded_lines(path) if text is None else text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, decode(line)
-        except ValueError as e:
-            raise GaikoError(json_problem(e), path, number) from None
+    `text` is given; any bad line raises GaikoError (`jsonl_value`)."""
+    lines = (decoded_line(path, n, raw) for n, raw in enumerate(iter_lines(path), start=1)) if text is None \
+        else text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield number, jsonl_value(path, number, line, decode)
 
 
 def dumps_line(obj: Any) -> str:

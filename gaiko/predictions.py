@@ -22,14 +22,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain, count, repeat
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 import msgspec
+import numpy as np
 from msgspec import UNSET, UnsetType
 
 from gaiko import schema
-from gaiko.io import brief, iter_lines, json_problem, loads, unique_keys
+from gaiko.columns import PredictedView, Texts, overlapping, predicted_views, repeated, spans_ok
+from gaiko.io import brief, iter_line_batches, json_problem, loads, nonblank, quotes_balance
 from gaiko.problems import Problem
 from gaiko.text import overlaps, span_problem
 
@@ -193,30 +197,27 @@ def _line_rejected(record: Any) -> tuple[tuple[str, int], ...]:
 # ---------------------------------------------------------------------------------------------
 # The typed fast path
 
+_Int = Annotated[int, msgspec.Meta(ge=-10**18, le=10**18)]  # as `gaiko.io.loads`: no over-long integer
+
+
 class _Span(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    start: int
-    end: int
+    start: _Int
+    end: _Int
     text: str | UnsetType = UNSET
 
 
-class _Entity(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    start: int
-    end: int
-    label: str
-    text: str | UnsetType = UNSET
+class _Entity(_Span, forbid_unknown_fields=True, gc=False, kw_only=True):
+    label: Literal[tuple(schema.ENTITY_LABELS)]
 
 
-class _Argument(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    role: str
-    start: int
-    end: int
-    text: str | UnsetType = UNSET
+class _Argument(_Span, forbid_unknown_fields=True, gc=False, kw_only=True):
+    role: Literal[tuple(schema.ROLE_NAMES)]
 
 
 class _Event(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    type: str
+    type: Literal[tuple(schema.EVENT_LABELS)]
     trigger: _Span | UnsetType = UNSET
-    realis: str | UnsetType = UNSET
+    realis: Literal[tuple(schema.REALIS_VALUES)] | UnsetType = UNSET
     arguments: list[_Argument] | UnsetType = UNSET
 
 
@@ -227,57 +228,79 @@ class _Line(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 
 _DECODE_LINE = msgspec.json.Decoder(_Line).decode
-_LABELS, _TYPES = frozenset(schema.ENTITY_LABELS), frozenset(schema.EVENT_LABELS)
-_ROLES, _REALIS = frozenset(schema.ROLE_NAMES), frozenset(schema.REALIS_VALUES)
+_DECODE_LINES = msgspec.json.Decoder(list[_Line]).decode
+BATCH = 2048  # lines decoded at once, gold documents taken at once
 
 
-def _members(line: _Line) -> int:
-    """How many object members the typed line was decoded from (for `unique_keys`)."""
-    entities, events = line.entities or (), line.events or ()
-    n = 1 + (line.entities is not UNSET) + (line.events is not UNSET)
-    n += 3 * len(entities) + sum(e.text is not UNSET for e in entities)
-    for ev in events:
-        n += 1 + (ev.realis is not UNSET) + (ev.arguments is not UNSET)
-        if ev.trigger is not UNSET:
-            n += 3 + (ev.trigger.text is not UNSET)
-        arguments = ev.arguments or ()
-        n += 3 * len(arguments) + sum(a.text is not UNSET for a in arguments)
-    return n
+def _written(values: list) -> int:
+    """How many of a struct field's values were written (not left UNSET)."""
+    return len(values) - values.count(UNSET)
 
 
-def _span_ok(span: Any, text: str) -> bool:
-    return span_problem(span.start, span.end, text, span.text, span.text is not UNSET) is None
+def _balanced(raw: bytes, lines: list[_Line]) -> bool:
+    """No key twice in the text typed lines were decoded from (`gaiko.io.quotes_balance`): their keys and
+    string values are the required fields of each struct plus each optional field written."""
+    entity_lists, event_lists = (list(map(attrgetter(name), lines)) for name in ("entities", "events"))
+    entities = list(chain.from_iterable(filter(None, entity_lists)))
+    events = list(chain.from_iterable(filter(None, event_lists)))
+    triggers = [t for t in map(attrgetter("trigger"), events) if t is not UNSET]
+    argument_lists = list(map(attrgetter("arguments"), events))
+    arguments = list(chain.from_iterable(filter(None, argument_lists)))
+    texts = _written(list(map(attrgetter("text"), entities + triggers + arguments)))
+    realis = _written(list(map(attrgetter("realis"), events)))
+    keys = (len(lines) + _written(entity_lists) + _written(event_lists) + 3 * len(entities) + len(events)
+            + len(triggers) + realis + _written(argument_lists) + 2 * len(triggers) + 3 * len(arguments) + texts)
+    strings = len(lines) + len(entities) + len(events) + realis + len(arguments) + texts  # id, label, type, role
+    return quotes_balance(raw, keys, strings)
 
 
-def _fast_prediction(line: _Line, text: str) -> dict | None:
-    """The prediction in the documented shape when every item of the line is valid, else None."""
-    spans = []
-    for e in line.entities or ():
-        if e.label not in _LABELS or not _span_ok(e, text):
-            return None
-        spans.append((e.start, e.end, e.label))
-    spans.sort()
-    if next(overlaps(spans), None):
+def _typed_lines(raws: list[bytes]) -> list[_Line] | None:
+    """Non-blank lines as typed structs, decoded in one call, when every one has the typed shape and no
+    key twice; else None (each line is then read alone)."""
+    data = b"[" + b",".join(raws) + b"]"
+    try:
+        lines = _DECODE_LINES(data)
+    except (ValueError, RecursionError):  # msgspec's DecodeError, or bytes that are not UTF-8
         return None
-    events, seen = [], set()
-    for ev in line.events or ():
-        trigger = ev.trigger
-        if (ev.type not in _TYPES or trigger is UNSET or (ev.realis is not UNSET and ev.realis not in _REALIS)
-                or not _span_ok(trigger, text) or (key := (ev.type, trigger.start, trigger.end)) in seen):
-            return None
-        seen.add(key)
-        arguments, seen_args = [], set()
-        for a in ev.arguments or ():
-            if a.role not in _ROLES or not _span_ok(a, text) or (arg := (a.role, a.start, a.end)) in seen_args:
-                return None
-            seen_args.add(arg)
-            arguments.append({"role": a.role, "start": a.start, "end": a.end})
-        out = {"type": ev.type, "trigger": {"start": trigger.start, "end": trigger.end}, "arguments": arguments}
-        if ev.realis is not UNSET:
-            out["realis"] = ev.realis
-        events.append(out)
-    return {"id": line.id, "entities": [{"start": s, "end": e, "label": label} for s, e, label in spans],
-            "events": events}
+    return lines if _balanced(data, lines) else None
+
+
+def _valid_lines(lines: list[_Line | None], texts: Texts) -> list[bool]:
+    """Which typed lines (None: not a candidate) are valid predictions of the documents of `texts`: the
+    checks of `_check_entities`, `_check_events` and `_check_arguments`, a column at a time."""
+    bad = np.array([line is None for line in lines])
+    candidates = [line if line is not None else _EMPTY for line in lines]
+    entity_lists = [line.entities or () for line in candidates]
+    entities = list(chain.from_iterable(entity_lists))
+    entity_doc = np.repeat(np.arange(len(lines)), list(map(len, entity_lists)))
+    event_lists = [line.events or () for line in candidates]
+    events = list(chain.from_iterable(event_lists))
+    event_doc = np.repeat(np.arange(len(lines)), list(map(len, event_lists)))
+    triggers = list(map(attrgetter("trigger"), events))
+    if UNSET in triggers:
+        bad[event_doc[[t is UNSET for t in triggers]]] = True
+        triggers = [_NO_SPAN if t is UNSET else t for t in triggers]
+    argument_lists = [e.arguments or () for e in events]
+    arguments = list(chain.from_iterable(argument_lists))
+    argument_event = np.repeat(np.arange(len(events)), list(map(len, argument_lists)))
+    spans = entities + triggers + arguments
+    doc = np.concatenate([entity_doc, event_doc, event_doc[argument_event]])
+    start, end = (np.fromiter(map(attrgetter(name), spans), np.int64, len(spans)) for name in ("start", "end"))
+    bad[doc[~spans_ok(texts, doc, start, end, list(map(attrgetter("text"), spans)))]] = True
+    n_entities, n_events = len(entities), len(events)
+    bad[overlapping(texts, entity_doc, start[:n_entities], end[:n_entities])] = True
+    types = np.fromiter(map(schema.EVENT_INDEX.__getitem__, map(attrgetter("type"), events)), np.int64, n_events)
+    trigger_start, trigger_end = start[n_entities:n_entities + n_events], end[n_entities:n_entities + n_events]
+    bad[event_doc[repeated(event_doc, types, trigger_start, trigger_end)]] = True
+    roles = np.fromiter(map(schema.ROLE_INDEX.__getitem__, map(attrgetter("role"), arguments)), np.int64,
+                        len(arguments))
+    repeats = repeated(argument_event, roles, start[n_entities + n_events:], end[n_entities + n_events:])
+    bad[event_doc[argument_event[repeats]]] = True
+    return (~bad).tolist()
+
+
+_EMPTY = _Line("")
+_NO_SPAN = _Span(0, 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,7 +318,7 @@ def _parse(number: int, raw: bytes, problems: list[Problem]) -> Any:
         return None
     try:
         typed = _DECODE_LINE(raw)
-        if unique_keys(raw, _members(typed)):
+        if _balanced(raw, [typed]):
             return typed
     except msgspec.MsgspecError:
         pass
@@ -306,17 +329,30 @@ def _parse(number: int, raw: bytes, problems: list[Problem]) -> Any:
         return None
 
 
+def _as_dict(line: _Line) -> dict:
+    """A valid typed line in the documented shape (entities in offset order, no span texts)."""
+    entities = sorted((e.start, e.end, e.label) for e in line.entities or ())
+    events = []
+    for ev in line.events or ():
+        out = {"type": ev.type, "trigger": {"start": ev.trigger.start, "end": ev.trigger.end},
+               "arguments": [{"role": a.role, "start": a.start, "end": a.end} for a in ev.arguments or ()]}
+        if ev.realis is not UNSET:
+            out["realis"] = ev.realis
+        events.append(out)
+    return {"id": line.id, "entities": [{"start": s, "end": e, "label": label} for s, e, label in entities],
+            "events": events}
+
+
 class PredictionIndex:
     """Prediction lines of one or more files, parsed and held by document id until their gold document
-    comes (`take`); `finish` reports the lines whose document never came. Problems that need no gold
-    (encoding, JSON, no id) are found while reading."""
+    comes (`take_batch`, `take`); `finish` reports the lines whose document never came. Problems that
+    need no gold (encoding, JSON, no id) are found while reading."""
 
     def __init__(self):
         self.shard = False  # several files: each problem names its file
         self.files: list[str] = []
-        self.pending: dict[str, list[tuple[int, int, Any]]] = {}  # id -> [(file index, line, record)]
+        self.pending: dict[str, tuple[tuple[int, int, Any], ...]] = {}  # id -> its (file index, line, record)s
         self.problems: list[Problem] = []
-        self.accepted: dict[str, tuple[int, int]] = {}  # id -> (file index, line) of its prediction
 
     @classmethod
     def from_files(cls, paths: Iterable[str | Path]) -> PredictionIndex:
@@ -336,29 +372,50 @@ class PredictionIndex:
         self.shard |= shard
         file = len(self.files)
         self.files.append(str(path))
-        found, problems, lines = 0, [], enumerate(iter_lines(path), start=1)
-        for number, raw in lines:
-            if number == 1 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # every line would be undecodable: say it once
+        found, problems = 0, []
+        for first, lines in iter_line_batches(path, BATCH):
+            if first == 1 and lines[0][:2] in (b"\xff\xfe", b"\xfe\xff"):  # every line is undecodable: say it once
+                rest = sum(len(more) for _, more in iter_line_batches(path, BATCH)) - 1
                 problems.append(Problem(1, "file is UTF-16 (it starts with a UTF-16 byte order mark); save it as "
-                                        "UTF-8", "not_utf8", (("documents", sum(1 for _ in lines) or 1),)))
+                                        "UTF-8", "not_utf8", (("documents", rest or 1),)))
                 break
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            if first == 1 and lines[0].startswith(b"\xef\xbb\xbf"):
                 problems.append(Problem(1, "file starts with a UTF-8 byte order mark; save it without one", "bom"))
-                raw = raw[3:]
-            record = _parse(number, raw, problems)
+                lines[0] = lines[0][3:]
+            found += self._add_lines(file, first, lines, problems)
+        if not found and not problems:  # most likely a run that failed before writing anything
+            problems.append(Problem(1, "empty: no prediction line at all (write one line per document, even one "
+                                    "that predicts nothing)", "empty"))
+        for problem in problems:
+            self._problem(file, problem)
+
+    def _add_lines(self, file: int, first: int, lines: list[bytes], problems: list[Problem]) -> int:
+        """Index the lines numbered from `first`: typed in one call when they all can be, else one by one.
+        How many lines held a record."""
+        raws = nonblank(lines)
+        typed = _typed_lines(raws) if raws else []
+        if typed is not None:
+            numbers = count(first) if raws is lines else (n for n, raw in enumerate(lines, start=first) if raw.strip())
+            if raws is lines:
+                entries = dict(zip(map(attrgetter("id"), typed), zip(zip(repeat(file), numbers, typed))))
+                if len(entries) == len(typed) and self.pending.keys().isdisjoint(entries):  # no id twice
+                    self.pending.update(entries)
+                    return len(typed)
+                numbers = count(first)
+            records = zip(numbers, typed)
+        else:
+            records = ((number, _parse(number, raw, problems)) for number, raw in enumerate(lines, start=first))
+        found = 0
+        for number, record in records:
             if record is None:
                 continue
             found += 1
             if not isinstance(record, _Line) and (bad := _id_problem(record)):
                 problems.append(Problem(number, bad[1], bad[0], _line_rejected(record)))
                 continue
-            self.pending.setdefault(record.id if isinstance(record, _Line) else record["id"], []).append(
-                (file, number, record))
-        if not found and not problems:  # most likely a run that failed before writing anything
-            problems.append(Problem(1, "empty: no prediction line at all (write one line per document, even one "
-                                    "that predicts nothing)", "empty"))
-        for problem in problems:
-            self._problem(file, problem)
+            doc_id = record.id if isinstance(record, _Line) else record["id"]
+            self.pending[doc_id] = self.pending.get(doc_id, ()) + ((file, number, record),)
+        return found
 
     def add_records(self, records: Iterable[tuple[int, Any]]) -> None:
         """(line, object) records already parsed, e.g. an extractor's output."""
@@ -367,36 +424,47 @@ class PredictionIndex:
             if bad := _id_problem(record):
                 self.problems.append(Problem(number, bad[1], bad[0], _line_rejected(record)))
             else:
-                self.pending.setdefault(record["id"], []).append((0, number, record))
+                self.pending[record["id"]] = self.pending.get(record["id"], ()) + ((0, number, record),)
+
+    def take_batch(self, ids: list[str], texts: list[str]) -> list[_Line | PredictedView | None]:
+        """The valid predictions of a batch of gold documents (ids and texts) as the scorer reads them
+        (`gaiko.columns`), None where a document has no usable line; their lines' problems are added."""
+        return [r if r is None or isinstance(r, _Line) else predicted_views([r])[0] for r in self._take(ids, texts)]
 
     def take(self, doc: dict) -> dict | None:
-        """The valid prediction of a gold document (None when it has no usable line); its lines' problems
-        are added to `problems`."""
-        entries = self.pending.pop(doc["id"], ())
-        prediction, text = None, doc["text"]
+        """The valid prediction of a gold document in the documented shape (None when it has no usable
+        line); its lines' problems are added to `problems`."""
+        found = self._take([doc["id"]], [doc["text"]])[0]
+        return _as_dict(found) if isinstance(found, _Line) else found
+
+    def _take(self, ids: list[str], texts: list[str]) -> list[_Line | dict | None]:
+        entries = [self.pending.pop(doc_id, ()) for doc_id in ids]
+        typed = [e[0][2] if len(e) == 1 and isinstance(e[0][2], _Line) else None for e in entries]
+        valid = _valid_lines(typed, Texts(texts)) if typed.count(None) < len(typed) else [False] * len(typed)
+        return [line if ok else self._checked(doc_id, text, lines) if lines else None
+                for doc_id, text, lines, line, ok in zip(ids, texts, entries, typed, valid, strict=True)]
+
+    def _checked(self, doc_id: str, text: str, entries: tuple[tuple[int, int, Any], ...]) -> dict | None:
+        """The plain path: the prediction of one document from its lines (the first usable one), every
+        problem of every line found and added."""
+        prediction, accepted = None, None
         for file, number, record in entries:
-            if doc["id"] in self.accepted:
-                first_file, first_line = self.accepted[doc["id"]]
+            plain = msgspec.to_builtins(record) if isinstance(record, _Line) else record
+            if accepted is not None:
+                first_file, first_line = accepted
                 where = f"line {first_line}" if first_file == file else f"{self.files[first_file]} line {first_line}"
-                plain = msgspec.to_builtins(record) if isinstance(record, _Line) else record
-                self._problem(file, Problem(number, f"duplicate document id {doc['id']!r} (first on {where})",
+                self._problem(file, Problem(number, f"duplicate document id {doc_id!r} (first on {where})",
                                             "duplicate_document", _line_rejected(plain)))
                 continue
-            if isinstance(record, _Line):
-                prediction = _fast_prediction(record, text)
-                if prediction is not None:
-                    self.accepted[doc["id"]] = (file, number)
-                    continue
-                record = msgspec.to_builtins(record)
-            if bad := _body_problem(record):
-                self._problem(file, Problem(number, bad[1], bad[0], _line_rejected(record)))
+            if bad := _body_problem(plain):
+                self._problem(file, Problem(number, bad[1], bad[0], _line_rejected(plain)))
                 continue
             problems: list[Problem] = []
-            prediction = {"id": doc["id"], "entities": _check_entities(number, record.get("entities", []), text, problems),
-                          "events": _check_events(number, record.get("events", []), text, problems)}
+            prediction = {"id": doc_id, "entities": _check_entities(number, plain.get("entities", []), text, problems),
+                          "events": _check_events(number, plain.get("events", []), text, problems)}
             for problem in problems:
                 self._problem(file, problem)
-            self.accepted[doc["id"]] = (file, number)
+            accepted = (file, number)
         return prediction
 
     def finish(self) -> list[Problem]:
@@ -410,16 +478,22 @@ class PredictionIndex:
         order = {name: i for i, name in enumerate(self.files)}
         return sorted(self.problems, key=lambda p: (order.get(getattr(p, "file", ""), 0), p.line))
 
+    def take_all(self, gold_docs: list[dict]) -> dict[str, dict]:
+        """The valid predictions of gold documents by id, in the documented shape, taken a batch at a time."""
+        by_id = {}
+        for first in range(0, len(gold_docs), BATCH):
+            batch = gold_docs[first:first + BATCH]
+            for doc, found in zip(batch, self._take([d["id"] for d in batch], [d["text"] for d in batch]), strict=True):
+                if found is not None:
+                    by_id[doc["id"]] = _as_dict(found) if isinstance(found, _Line) else found
+        return by_id
+
 
 def clean_records(records: list[tuple[int, Any]], gold_docs: list[dict]) -> Predictions:
     """Check (line, object) records against the gold documents; keep the valid part, list every problem."""
     index = PredictionIndex()
     index.add_records(records)
-    by_id = {}
-    for doc in gold_docs:
-        if (prediction := index.take(doc)) is not None:
-            by_id[doc["id"]] = prediction
-    return Predictions(by_id, index.finish())
+    return Predictions(index.take_all(gold_docs), index.finish())
 
 
 def validate_records(records: list[tuple[int, object]], gold_docs: list[dict]) -> list[Problem]:
@@ -431,11 +505,7 @@ def load_predictions(path: str | Path | list[str | Path], gold_docs: list[dict])
     """Read and check one predictions file, or several (shards, in any order): the valid predictions by
     document id, and every problem (each names its file when there are several)."""
     index = PredictionIndex.from_files(path if isinstance(path, list) else [path])
-    by_id = {}
-    for doc in gold_docs:
-        if (prediction := index.take(doc)) is not None:
-            by_id[doc["id"]] = prediction
-    return Predictions(by_id, index.finish())
+    return Predictions(index.take_all(gold_docs), index.finish())
 
 
 def rejection_counts(problems: list[Problem] | tuple) -> dict[str, dict[str, int]]:

@@ -7,10 +7,12 @@ both read one definition. A predicted argument's entity is the gold mention's at
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gaiko import schema
-from gaiko.documents import mention_index
+
+if TYPE_CHECKING:  # the records are numpy columns; this module itself needs no numpy
+    from gaiko.columns import Side
 
 # metric → what its tuple holds (besides the document), in the order reports list them.
 EVENT_METRIC_TUPLES = {
@@ -38,56 +40,28 @@ class EventTuples:
     realis: set[tuple] = field(default_factory=set)  # (slot, trigger start, trigger end, realis)
     coref_at: dict[tuple, int] | None = None  # with finer units: coref tuple -> its first trigger start
 
-    def add(self, doc: int, etype: str, trigger: dict, realis: str | None,
-            arguments: list[tuple[str, int, int, Any]]) -> None:
-        s, slot, ts, te = self.sets, doc * SLOTS + schema.EVENT_INDEX[etype], trigger["start"], trigger["end"]
-        s["trigger_identification"].add((doc * SLOTS + ANY_TYPE, ts, te))
-        s["trigger_classification"].add((slot, ts, te))
-        if realis is not None:
-            self.realis.add((slot, ts, te, realis))
-        for role, start, end, entity in arguments:
-            s["argument_identification"].add((slot, start, end))
-            s["argument_classification"].add((slot, start, end, role))
-            s["argument_identification_attached"].add((slot, ts, te, start, end))
-            s["argument_classification_attached"].add((slot, ts, te, start, end, role))
-            coref = (slot, entity, role)
-            s["argument_classification_coref"].add(coref)
-            if self.coref_at is not None and self.coref_at.get(coref, ts + 1) > ts:
-                self.coref_at[coref] = ts
 
-
-def _entity_key(mention: dict) -> tuple:
-    """A gold mention's canonical entity: its entity_id, or the mention itself when it has none."""
-    eid = mention.get("entity_id")
-    return ("entity", eid) if eid is not None else ("mention", mention["id"])
-
-
-def gold_event_tuples(gold_docs: list[dict], indices: list[int], positions: bool = False) -> EventTuples:
-    """Tuples of the gold events of the documents at `indices`."""
+def event_tuples(side: Side, positions: bool = False) -> EventTuples:
+    """The tuples of one side's events (`gaiko.columns.Side`), built a column at a time; with `positions`,
+    also where each coreference tuple first occurs (its earliest trigger start)."""
     t = EventTuples(coref_at={} if positions else None)
-    for d in indices:
-        doc = gold_docs[d]
-        mentions = mention_index(doc)
-        for ev in doc.get("events") or []:
-            args = [(arg["role"], m["start"], m["end"], _entity_key(m))
-                    for arg in ev.get("arguments") or [] for m in (mentions[arg["mention_id"]],)]
-            t.add(d, ev["type"], ev["trigger"], ev["realis"], args)
-    return t
-
-
-def predicted_event_tuples(gold_docs: list[dict], preds: list[dict], indices: list[int],
-                           positions: bool = False) -> EventTuples:
-    """A predicted argument resolves to the entity of the gold mention with the same offsets, if any."""
-    t = EventTuples(coref_at={} if positions else None)
-    for d in indices:
-        events = preds[d].get("events")
-        if not events:
-            continue
-        by_span = {(m["start"], m["end"]): m for m in gold_docs[d].get("entities") or []}
-        for ev in events:
-            args = []
-            for arg in ev.get("arguments") or []:
-                span = (arg["start"], arg["end"])
-                args.append((arg["role"], *span, _entity_key(by_span[span]) if span in by_span else ("span", *span)))
-            t.add(d, ev["type"], ev["trigger"], ev.get("realis"), args)
+    sets = t.sets
+    slots = (side.event_doc * SLOTS + side.event_type).tolist()
+    starts, ends = side.trigger_start.tolist(), side.trigger_end.tolist()
+    sets["trigger_identification"].update(zip((side.event_doc * SLOTS + ANY_TYPE).tolist(), starts, ends))
+    sets["trigger_classification"].update(zip(slots, starts, ends))
+    t.realis.update(x for x in zip(slots, starts, ends, side.event_realis) if x[3] is not None)
+    owners = side.argument_event.tolist()
+    slot, ts, te = ([column[k] for k in owners] for column in (slots, starts, ends))
+    start, end, role = side.argument_start.tolist(), side.argument_end.tolist(), side.argument_role
+    sets["argument_identification"].update(zip(slot, start, end))
+    sets["argument_classification"].update(zip(slot, start, end, role))
+    sets["argument_identification_attached"].update(zip(slot, ts, te, start, end))
+    sets["argument_classification_attached"].update(zip(slot, ts, te, start, end, role))
+    coref = list(zip(slot, side.argument_entity, role))
+    sets["argument_classification_coref"].update(coref)
+    if t.coref_at is not None:
+        for key, position in zip(coref, ts):
+            if t.coref_at.get(key, position + 1) > position:
+                t.coref_at[key] = position
     return t

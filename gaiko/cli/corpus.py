@@ -11,8 +11,6 @@ from pathlib import Path
 
 from gaiko.annotation.check import check
 from gaiko.annotation.sheets import resolve_sheet, sheet_warnings
-from gaiko.build import build, gold_documents
-from gaiko.card import guidelines_path, render_generated_blocks
 from gaiko.cli.options import ExitCode
 from gaiko.corpus import (SPLIT_POLICY, SPLITS, STATUSES, add_document, clean_documents, ingest, load_manifest,
                           manifest_path, set_status)
@@ -98,6 +96,8 @@ def sheet_command(args: argparse.Namespace) -> ExitCode:
 
 
 def build_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.build import build  # loads numpy
+
     built = build(args.out, args.exports, args.previous)
     print(f"built {args.out} version {built['version']}: " + "; ".join(
         f"{split} {n['documents']} documents, {n['mentions']} mentions, {n['events']} events, "
@@ -131,6 +131,8 @@ def stats_command(args: argparse.Namespace) -> ExitCode:
 
 
 def docs_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.card import guidelines_path, render_generated_blocks  # loads numpy
+
     path = guidelines_path()
     text = read_text(path)
     fresh = render_generated_blocks(text)
@@ -144,6 +146,8 @@ def docs_command(args: argparse.Namespace) -> ExitCode:
 
 
 def check_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.build import gold_documents  # loads numpy
+
     open_, explained, stale = check(gold_documents())
     for f in open_:
         print(f"{f.check}\t{f.document}\t{f.subject}\t{f.message}")

@@ -8,16 +8,13 @@ import math
 import sys
 from pathlib import Path
 
-from gaiko.annotation.check import check
 from gaiko.cli.options import ExitCode, add_bootstrap_options, add_gold_options
 from gaiko.eval.align import LAYERS, POLICIES, align, read_answers, strings_schema
 from gaiko.eval.defaults import COMPARE_RESAMPLES, SCORE_RESAMPLES
-from gaiko.eval.gold import iter_gold, load_gold
 from gaiko.eval.report import OUTPUT_FILES, format_comparison, format_table, metric_value, write_report
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits
 from gaiko.io import GaikoError, atomic_path, check_output_folder, dumps_line, write_text_atomic
 from gaiko.paths import SUBMISSION_REPORTS_DIR, SUBMISSIONS_DIR
-from gaiko.predictions import PredictionIndex, load_predictions, rejection_counts
 from gaiko.problems import and_more
 
 
@@ -136,6 +133,7 @@ def _threshold(text: str) -> tuple[str, float]:
 
 def _load(path: Path | list[Path], gold_docs: list[dict], drop_invalid: bool):
     """Valid predictions of a file (or files); an invalid file is refused unless the caller accepts dropping."""
+    from gaiko.predictions import load_predictions
     loaded = load_predictions(path, gold_docs)
     _refuse(loaded.problems, path, drop_invalid)
     return loaded
@@ -161,7 +159,9 @@ def _warn(verb: str, warning: str | None) -> None:
 
 
 def validate_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.eval.gold import iter_gold
     from gaiko.eval.stream import paused_gc, prediction_paths  # loads numpy
+    from gaiko.predictions import PredictionIndex
 
     paths = prediction_paths(args.pred)
     with paused_gc():
@@ -177,8 +177,10 @@ def validate_command(args: argparse.Namespace) -> ExitCode:
 
 
 def score_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.eval.gold import iter_gold_batches, load_gold
     from gaiko.eval.metrics import evaluate, score  # loads numpy
     from gaiko.eval.stream import count_stream, paused_gc, prediction_paths
+    from gaiko.predictions import PredictionIndex
 
     paths = prediction_paths(args.pred)
     if args.out:  # the error listing, plots and page need every document: scored in memory
@@ -190,8 +192,8 @@ def score_command(args: argparse.Namespace) -> ExitCode:
         report = evaluation.report
     else:  # only counts: gold read as a stream, no error listing
         with paused_gc():
-            counts, problems = count_stream(iter_gold(args.split, args.gold), PredictionIndex.from_files(paths),
-                                            args.resample_unit)
+            counts, problems = count_stream(iter_gold_batches(args.split, args.gold),
+                                            PredictionIndex.from_files(paths), args.resample_unit)
         _refuse(problems, paths, args.drop_invalid)
         report = score(counts, args.bootstrap, args.seed, problems)
     _warn("score", (report["counts"]["bootstrap"] or {}).get("warning"))
@@ -211,7 +213,9 @@ def score_command(args: argparse.Namespace) -> ExitCode:
 
 def compare_command(args: argparse.Namespace) -> ExitCode:
     from gaiko.eval.bootstrap import compare, compare_counts  # loads numpy
+    from gaiko.eval.gold import iter_gold_batches, load_gold
     from gaiko.eval.stream import count_stream, paused_gc
+    from gaiko.predictions import PredictionIndex, rejection_counts
 
     if args.bootstrap < 1:
         raise GaikoError("--bootstrap must be at least 1 for a paired comparison")
@@ -225,8 +229,8 @@ def compare_command(args: argparse.Namespace) -> ExitCode:
         counted = []
         for path in (args.a, args.b):
             with paused_gc():
-                counts, problems = count_stream(iter_gold(args.split, args.gold), PredictionIndex.from_files([path]),
-                                                args.resample_unit)
+                counts, problems = count_stream(iter_gold_batches(args.split, args.gold),
+                                                PredictionIndex.from_files([path]), args.resample_unit)
             _refuse(problems, path, args.drop_invalid)
             counted.append((counts, rejection_counts(problems)))
         (counts_a, rejected_a), (counts_b, rejected_b) = counted
@@ -252,6 +256,7 @@ def compare_command(args: argparse.Namespace) -> ExitCode:
 
 def run_command(args: argparse.Namespace) -> ExitCode:
     # the scorer and the report pages load numpy: only when the verb runs
+    from gaiko.eval.gold import load_gold
     from gaiko.eval.run import command_argv, run_extractor, score_outcome, write_run_outputs
 
     limits = Limits(**{spec.field: spec.parse(getattr(args, spec.field)) for spec in LIMIT_SPECS})
@@ -291,6 +296,7 @@ def gate_command(args: argparse.Namespace) -> ExitCode:
 
 
 def align_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.eval.gold import load_gold
     if args.schema:
         print(json.dumps(strings_schema(), ensure_ascii=False, indent=2))
         return ExitCode.OK
@@ -314,6 +320,7 @@ def align_command(args: argparse.Namespace) -> ExitCode:
 
 
 def _shown_documents(args: argparse.Namespace) -> list[dict]:
+    from gaiko.eval.gold import load_gold
     if args.doc is None:
         return load_gold(args.split, args.gold)
     docs = [d for d in load_gold("all") if d["id"] == args.doc]
@@ -323,6 +330,8 @@ def _shown_documents(args: argparse.Namespace) -> list[dict]:
 
 
 def show_command(args: argparse.Namespace) -> ExitCode:
+    from gaiko.annotation.check import check
+    from gaiko.eval.gold import load_gold
     from gaiko.eval.html import locate_findings, show_page  # loads jinja2
 
     if args.out.is_dir():

@@ -1,0 +1,160 @@
+"""Gold documents read in batches at the speed of the input: the typed fast path of `iter_documents`.
+
+A batch of lines is decoded in one call into typed structs (msgspec checks every type in C, labels,
+types, roles and realis included), checked for duplicate keys by counting key ends
+(`gaiko.io.unique_keys`), then validated a column at a time (`gaiko.columns`). The fast path only
+ever accepts: a batch where anything is off, or that is not in the full documents shape (every field
+present), is read line by line by `gaiko.documents.document_line`, which raises the same error, on
+the same line, that reading the file with `iter_documents` raises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import chain
+from operator import attrgetter
+from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
+import numpy as np
+
+from gaiko import schema
+from gaiko.columns import GoldBatch, Texts, batch_of, gold_views, overlapping, repeated, spans_ok
+from gaiko.documents import METADATA_FIELDS, document_line, refuse_other_formats
+from gaiko.io import iter_line_batches, nonblank, quotes_balance
+
+BATCH = 2048  # lines decoded and checked at once
+
+_Int = Annotated[int, msgspec.Meta(ge=-10**18, le=10**18)]  # as `gaiko.io.loads`: no over-long integer
+_ENTITY_ID = re.compile(schema.ENTITY_ID_PATTERN)
+
+
+class _Span(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    start: _Int
+    end: _Int
+    text: str
+
+
+class _Mention(_Span, forbid_unknown_fields=True, gc=False):
+    id: str
+    label: Literal[tuple(schema.ENTITY_LABELS)]
+    entity_id: str | None
+
+
+class _Argument(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    role: Literal[tuple(schema.ROLE_NAMES)]
+    mention_id: str
+
+
+class _Event(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    id: str
+    type: Literal[tuple(schema.EVENT_LABELS)]
+    realis: Literal[tuple(schema.REALIS_VALUES)]
+    trigger: _Span
+    arguments: list[_Argument]
+
+
+class _Alignment(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    start: _Int
+    raw_start: _Int
+    length: _Int
+
+
+class _Document(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """A gold line with every field of the documents shape, each of its type."""
+
+    id: str
+    title: str | None
+    publisher: str | None
+    url: str | None
+    date: str | None
+    date_note: str | None
+    language: str | None
+    source_file: str | None
+    text: str
+    raw_alignment: list[_Alignment]
+    entities: list[_Mention]
+    events: list[_Event]
+
+
+# Keys of each struct (all required), what the quotes are counted against (`gaiko.io.quotes_balance`).
+_KEYS = {"document": 12, "alignment": 3, "mention": 6, "event": 5 + 3, "argument": 2}  # an event with its trigger
+_STRINGS = {"document": 2, "mention": 3, "event": 3 + 1, "argument": 2}  # string values besides those that may be null
+_NULLABLE = [attrgetter(name) for name in METADATA_FIELDS[1:]]  # string or null, besides entity_id
+_DECODE_BATCH = msgspec.json.Decoder(list[_Document]).decode
+# ROLE_FITS[role index, label index]: a mention of that label may fill that role.
+ROLE_FITS = np.array([[label in schema.ROLE_ENTITY_TYPES.get(role, schema.ENTITY_LABELS) for label in schema.ENTITY_LABELS]
+                      for role in schema.ROLE_NAMES])
+
+
+def iter_gold_batches(path: str | Path, size: int = BATCH) -> Iterator[GoldBatch]:
+    """The documents of a gold JSONL file in batches of up to `size` lines; every line is checked as
+    `iter_documents` checks it, and a bad one raises its error."""
+    head, seen = refuse_other_formats(path), set()
+    for first, lines in iter_line_batches(path, size):
+        batch = _typed(nonblank(lines), seen)
+        if batch is None:
+            batch = batch_of(gold_views([doc for number, raw in enumerate(lines, start=first)
+                                         if (doc := document_line(path, head, seen, number, raw)) is not None]))
+        if batch.docs:
+            yield batch
+
+
+def _typed(raws: list[bytes], seen: set[str]) -> GoldBatch | None:
+    """The lines as typed structs with their columns, when every line is a valid document in the full
+    shape, with no key twice and no id seen before (then added to `seen`); else None."""
+    data = b"[" + b",".join(raws) + b"]"
+    try:
+        docs = _DECODE_BATCH(data)
+    except (ValueError, RecursionError):  # msgspec's DecodeError, or bytes that are not UTF-8
+        return None
+    batch = batch_of(docs)
+    side, events = batch.side, len(batch.side.event_doc)
+    nulls = sum(list(map(field, docs)).count(None) for field in _NULLABLE)
+    entity_ids = list(map(attrgetter("entity_id"), side.mentions))
+    keys = (_KEYS["document"] * len(docs) + _KEYS["mention"] * len(entity_ids) + _KEYS["event"] * events
+            + _KEYS["alignment"] * sum(map(len, map(attrgetter("raw_alignment"), docs)))
+            + _KEYS["argument"] * len(side.argument_event))
+    strings = ((_STRINGS["document"] + len(_NULLABLE)) * len(docs) - nulls
+               + _STRINGS["mention"] * len(entity_ids) + len(entity_ids) - entity_ids.count(None)
+               + _STRINGS["event"] * events + _STRINGS["argument"] * len(side.argument_event))
+    if not quotes_balance(data, keys, strings):
+        return None
+    ids = list(map(attrgetter("id"), docs))
+    if "" in ids or len(set(ids)) < len(ids) or not seen.isdisjoint(ids) or not _valid(batch, entity_ids):
+        return None
+    seen.update(ids)
+    return batch
+
+
+def _valid(batch: GoldBatch, entity_ids: list[str | None]) -> bool:
+    """`gaiko.documents.validate_document` for a batch of typed documents: True when none has a problem."""
+    docs, side = batch
+    texts = Texts(list(map(attrgetter("text"), docs)))
+    if "\r" in texts.joined:
+        return False
+    events = list(chain.from_iterable(map(attrgetter("events"), docs)))
+    triggers = list(map(attrgetter("trigger"), events))
+    if not spans_ok(texts, np.concatenate([side.entity_doc, side.event_doc]),
+                    np.concatenate([side.entity_start, side.trigger_start]),
+                    np.concatenate([side.entity_end, side.trigger_end]),
+                    list(map(attrgetter("text"), side.mentions)) + list(map(attrgetter("text"), triggers))).all():
+        return False
+    if len(overlapping(texts, side.entity_doc, side.entity_start, side.entity_end)):
+        return False
+    if len(set(zip(side.entity_doc.tolist(), map(attrgetter("id"), side.mentions)))) < len(side.mentions):
+        return False
+    if len(set(zip(side.event_doc.tolist(), map(attrgetter("id"), events)))) < len(events):
+        return False
+    if entity_ids.count(None) < len(entity_ids):
+        for m in side.mentions:
+            if m.entity_id is not None and (m.label not in schema.COREF_LABELS or not _ENTITY_ID.match(m.entity_id)):
+                return False
+    mention = side.argument_mention
+    if (mention < 0).any():
+        return False
+    roles = np.fromiter(map(schema.ROLE_INDEX.__getitem__, side.argument_role), np.int64, len(mention))
+    return bool(ROLE_FITS[roles, side.entity_label[mention]].all()) and not len(
+        repeated(side.argument_event, roles, mention))
