@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from gaiko.eval.sandbox import LIMIT_SPECS, Limits
 from gaiko.io import GaikoError, atomic_path, check_output_folder, dumps_line, write_text_atomic
 from gaiko.paths import SUBMISSION_REPORTS_DIR, SUBMISSIONS_DIR
 from gaiko.problems import and_more
+
+# The harness does no linear algebra: numpy's BLAS threads would only spin at import, costing CPU time.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -297,6 +301,7 @@ def gate_command(args: argparse.Namespace) -> ExitCode:
 
 def align_command(args: argparse.Namespace) -> ExitCode:
     from gaiko.eval.gold import load_gold
+
     if args.schema:
         print(json.dumps(strings_schema(), ensure_ascii=False, indent=2))
         return ExitCode.OK
@@ -321,6 +326,7 @@ def align_command(args: argparse.Namespace) -> ExitCode:
 
 def _shown_documents(args: argparse.Namespace) -> list[dict]:
     from gaiko.eval.gold import load_gold
+
     if args.doc is None:
         return load_gold(args.split, args.gold)
     docs = [d for d in load_gold("all") if d["id"] == args.doc]
