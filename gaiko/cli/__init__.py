@@ -19,7 +19,8 @@ from gaiko.io import GaikoError
 VERB_GROUPS = {
     "gaiko.cli.corpus": ("add", "status", "diff", "ingest", "sheet", "build", "stats", "check", "docs"),
     "gaiko.cli.annotation": ("ls", "agreement"),
-    "gaiko.cli.eval": ("validate", "score", "compare", "run", "gate", "align", "show"),
+    "gaiko.cli.eval": ("validate", "score", "compare"),
+    "gaiko.cli.runs": ("run", "gate", "align", "show"),
     "gaiko.cli.baselines": ("leaderboard", "predict"),
 }
 GROUP_OF = {verb: group for group, verbs in VERB_GROUPS.items() for verb in verbs}
