@@ -8,7 +8,6 @@ import gc
 import glob
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from operator import attrgetter
 from pathlib import Path
 
 from gaiko.columns import GoldBatch, batch_of
@@ -40,8 +39,7 @@ def count_stream(gold: Iterable[GoldBatch], index: PredictionIndex,
     (`gaiko.eval.gold.iter_gold_batches`), and every problem."""
     parts = []
     for batch in gold:
-        predictions = index.take_batch(list(map(attrgetter("id"), batch.docs)), list(map(attrgetter("text"), batch.docs)))
-        parts.append(count_batch(batch, predictions, unit)[0])
+        parts.append(count_batch(batch, index.take_batch(batch.docs), unit)[0])
     if not parts:
         parts.append(count_batch(batch_of([]), [], unit)[0])
     return merge(parts), index.finish()

@@ -426,10 +426,11 @@ class PredictionIndex:
             else:
                 self.pending[record["id"]] = self.pending.get(record["id"], ()) + ((0, number, record),)
 
-    def take_batch(self, ids: list[str], texts: list[str]) -> list[_Line | PredictedView | None]:
-        """The valid predictions of a batch of gold documents (ids and texts) as the scorer reads them
-        (`gaiko.columns`), None where a document has no usable line; their lines' problems are added."""
-        return [r if r is None or isinstance(r, _Line) else predicted_views([r])[0] for r in self._take(ids, texts)]
+    def take_batch(self, docs: list) -> list[_Line | PredictedView | None]:
+        """The valid predictions of a batch of gold documents (structs or views, `gaiko.columns`) as the
+        scorer reads them, None where a document has no usable line; their lines' problems are added."""
+        found = self._take(list(map(attrgetter("id"), docs)), list(map(attrgetter("text"), docs)))
+        return [r if r is None or isinstance(r, _Line) else predicted_views([r])[0] for r in found]
 
     def take(self, doc: dict) -> dict | None:
         """The valid prediction of a gold document in the documented shape (None when it has no usable

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from gaiko import predictions
 from gaiko.batches import iter_gold_batches
+from gaiko.columns import gold_views
 from gaiko.documents import iter_documents
 from gaiko.io import GaikoError, dumps_line
 from gaiko.predictions import PredictionIndex
@@ -137,7 +138,7 @@ def index_outcome(path, gold: list[dict], plain: bool) -> tuple:
             mock.patch.object(predictions, "_valid_lines", lambda lines, texts: [False] * len(lines)) if plain \
             else mock.MagicMock():
         index = PredictionIndex.from_files([path])
-        taken = index.take_batch([d["id"] for d in gold], [d["text"] for d in gold])
+        taken = index.take_batch(gold_views(gold))
         problems = [p.format(path) for p in index.finish()]
     return problems, [None if t is None else msgspec.to_builtins(predictions.predicted_views(
         [predictions._as_dict(t) if isinstance(t, predictions._Line) else msgspec.to_builtins(t)])[0])

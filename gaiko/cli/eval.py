@@ -96,15 +96,15 @@ def _warn(verb: str, warning: str | None) -> None:
 
 
 def validate_command(args: argparse.Namespace) -> ExitCode:
-    from gaiko.eval.gold import iter_gold
+    from gaiko.eval.gold import iter_gold_batches
     from gaiko.eval.stream import paused_gc, prediction_paths  # loads numpy
     from gaiko.predictions import PredictionIndex
 
     paths = prediction_paths(args.pred)
     with paused_gc():
         index = PredictionIndex.from_files(paths)
-        for doc in iter_gold(args.split, args.gold):
-            index.take(doc)
+        for batch in iter_gold_batches(args.split, args.gold):
+            index.take_batch(batch.docs)
         problems = index.finish()
     for problem in problems:
         print(problem.format(paths[0]))
