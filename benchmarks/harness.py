@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from end_to_end import FLOOR, GAIKO, REPO, write_files
+from end_to_end import FLOOR, GAIKO, REPO, compile_package, write_files
 from scoring import PEERS, check_agreement, peer_input
 from synthetic import Corpus
 from timing import Child, median_time, run_child
@@ -39,6 +39,7 @@ def floor_command(gold: Path, pred: Path) -> Child:
 def end_to_end_vs_peers(corpus: Corpus, folder: Path, bootstrap: int, repeats: int) -> dict:
     """Median wall times of the commands and the peers on one corpus; the report is checked against
     the in-memory one and the peers' figures against ours."""
+    compile_package()
     gold, pred = write_files(corpus, folder)
     out: dict = {"documents": len(corpus.gold), "tokens": corpus.characters,
                  "megabytes": (gold.stat().st_size + pred.stat().st_size) / 1e6}

@@ -39,9 +39,9 @@ def count_stream(gold: Iterable[GoldBatch], index: PredictionIndex,
     (`gaiko.eval.gold.iter_gold_batches`), and every problem."""
     parts = []
     for batch in gold:
-        parts.append(count_batch(batch, index.take_batch(batch.docs), unit)[0])
+        parts.append(count_batch(batch, index.take_batch(batch.docs), unit))
     if not parts:
-        parts.append(count_batch(batch_of([]), [], unit)[0])
+        parts.append(count_batch(batch_of([]), [], unit))
     return merge(parts), index.finish()
 
 

@@ -265,38 +265,40 @@ def _typed_lines(raws: list[bytes]) -> list[_Line] | None:
     return lines if _balanced(data, lines) else None
 
 
-def _valid_lines(lines: list[_Line | None], texts: Texts) -> list[bool]:
+def _valid_lines(lines: list[_Line | None], texts: Texts) -> np.ndarray:
     """Which typed lines (None: not a candidate) are valid predictions of the documents of `texts`: the
     checks of `_check_entities`, `_check_events` and `_check_arguments`, a column at a time."""
-    bad = np.array([line is None for line in lines])
-    candidates = [line if line is not None else _EMPTY for line in lines]
-    entity_lists = [line.entities or () for line in candidates]
-    entities = list(chain.from_iterable(entity_lists))
-    entity_doc = np.repeat(np.arange(len(lines)), list(map(len, entity_lists)))
-    event_lists = [line.events or () for line in candidates]
-    events = list(chain.from_iterable(event_lists))
-    event_doc = np.repeat(np.arange(len(lines)), list(map(len, event_lists)))
+    bad = np.fromiter(map(_is_none, lines), bool, len(lines))
+    candidates = [_EMPTY if line is None else line for line in lines] if bad.any() else lines
+    entities, entity_doc = _flat([line.entities or () for line in candidates])
+    events, event_doc = _flat([line.events or () for line in candidates])
     triggers = list(map(attrgetter("trigger"), events))
     if UNSET in triggers:
         bad[event_doc[[t is UNSET for t in triggers]]] = True
         triggers = [_NO_SPAN if t is UNSET else t for t in triggers]
-    argument_lists = [e.arguments or () for e in events]
-    arguments = list(chain.from_iterable(argument_lists))
-    argument_event = np.repeat(np.arange(len(events)), list(map(len, argument_lists)))
-    spans = entities + triggers + arguments
-    doc = np.concatenate([entity_doc, event_doc, event_doc[argument_event]])
-    start, end = (np.fromiter(map(attrgetter(name), spans), np.int64, len(spans)) for name in ("start", "end"))
-    bad[doc[~spans_ok(texts, doc, start, end, list(map(attrgetter("text"), spans)))]] = True
-    n_entities, n_events = len(entities), len(events)
-    bad[overlapping(texts, entity_doc, start[:n_entities], end[:n_entities])] = True
-    types = np.fromiter(map(schema.EVENT_INDEX.__getitem__, map(attrgetter("type"), events)), np.int64, n_events)
-    trigger_start, trigger_end = start[n_entities:n_entities + n_events], end[n_entities:n_entities + n_events]
-    bad[event_doc[repeated(event_doc, types, trigger_start, trigger_end)]] = True
+    arguments, argument_event = _flat([e.arguments or () for e in events])
+    columns = {}
+    for name, spans, doc in (("entity", entities, entity_doc), ("trigger", triggers, event_doc),
+                             ("argument", arguments, event_doc[argument_event])):
+        start, end = (np.fromiter(map(attrgetter(field), spans), np.int64, len(spans)) for field in ("start", "end"))
+        bad[doc[~spans_ok(texts, doc, start, end, list(map(attrgetter("text"), spans)))]] = True
+        columns[name] = start, end
+    bad[overlapping(texts, entity_doc, *columns["entity"])] = True
+    types = np.fromiter(map(schema.EVENT_INDEX.__getitem__, map(attrgetter("type"), events)), np.int64, len(events))
+    bad[event_doc[repeated(event_doc, types, *columns["trigger"])]] = True
     roles = np.fromiter(map(schema.ROLE_INDEX.__getitem__, map(attrgetter("role"), arguments)), np.int64,
                         len(arguments))
-    repeats = repeated(argument_event, roles, start[n_entities + n_events:], end[n_entities + n_events:])
-    bad[event_doc[argument_event[repeats]]] = True
-    return (~bad).tolist()
+    bad[event_doc[argument_event[repeated(argument_event, roles, *columns["argument"])]]] = True
+    return ~bad
+
+
+def _flat(per_owner: list) -> tuple[list, np.ndarray]:
+    """The items of every owner (line or event) in one list, and the index of each item's owner."""
+    return list(chain.from_iterable(per_owner)), np.repeat(np.arange(len(per_owner)), list(map(len, per_owner)))
+
+
+def _is_none(value: Any) -> bool:
+    return value is None
 
 
 _EMPTY = _Line("")
@@ -351,7 +353,11 @@ class PredictionIndex:
     def __init__(self):
         self.shard = False  # several files: each problem names its file
         self.files: list[str] = []
-        self.pending: dict[str, tuple[tuple[int, int, Any], ...]] = {}  # id -> its (file index, line, record)s
+        # The one typed line of a document (most documents), with where it is (file index, line)...
+        self.typed: dict[str, _Line] = {}
+        self.where: dict[str, tuple[int, int]] = {}
+        # ...and every other document's (file index, line, record)s: plain records, or several lines.
+        self.pending: dict[str, tuple[tuple[int, int, Any], ...]] = {}
         self.problems: list[Problem] = []
 
     @classmethod
@@ -397,9 +403,11 @@ class PredictionIndex:
         if typed is not None:
             numbers = count(first) if raws is lines else (n for n, raw in enumerate(lines, start=first) if raw.strip())
             if raws is lines:
-                entries = dict(zip(map(attrgetter("id"), typed), zip(zip(repeat(file), numbers, typed))))
-                if len(entries) == len(typed) and self.pending.keys().isdisjoint(entries):  # no id twice
-                    self.pending.update(entries)
+                by_id = dict(zip(map(attrgetter("id"), typed), typed))
+                if len(by_id) == len(typed) and self.typed.keys().isdisjoint(by_id) \
+                        and self.pending.keys().isdisjoint(by_id):  # no id twice
+                    self.typed.update(by_id)
+                    self.where.update(zip(by_id, zip(repeat(file), numbers)))
                     return len(typed)
                 numbers = count(first)
             records = zip(numbers, typed)
@@ -413,9 +421,17 @@ class PredictionIndex:
             if not isinstance(record, _Line) and (bad := _id_problem(record)):
                 problems.append(Problem(number, bad[1], bad[0], _line_rejected(record)))
                 continue
-            doc_id = record.id if isinstance(record, _Line) else record["id"]
-            self.pending[doc_id] = self.pending.get(doc_id, ()) + ((file, number, record),)
+            self._add(record.id if isinstance(record, _Line) else record["id"], (file, number, record))
         return found
+
+    def _add(self, doc_id: str, entry: tuple[int, int, Any]) -> None:
+        """Hold a record for its document: alone and typed in `typed`, else with the others in `pending`."""
+        if doc_id in self.typed:  # a second line: both are read the plain way
+            self.pending[doc_id] = ((*self.where.pop(doc_id), self.typed.pop(doc_id)),)
+        if isinstance(entry[2], _Line) and doc_id not in self.pending:
+            self.typed[doc_id], self.where[doc_id] = entry[2], entry[:2]
+        else:
+            self.pending[doc_id] = self.pending.get(doc_id, ()) + (entry,)
 
     def add_records(self, records: Iterable[tuple[int, Any]]) -> None:
         """(line, object) records already parsed, e.g. an extractor's output."""
@@ -424,7 +440,7 @@ class PredictionIndex:
             if bad := _id_problem(record):
                 self.problems.append(Problem(number, bad[1], bad[0], _line_rejected(record)))
             else:
-                self.pending[record["id"]] = self.pending.get(record["id"], ()) + ((0, number, record),)
+                self._add(record["id"], (0, number, record))
 
     def take_batch(self, docs: list) -> list[_Line | PredictedView | None]:
         """The valid predictions of a batch of gold documents (structs or views, `gaiko.columns`) as the
@@ -439,11 +455,19 @@ class PredictionIndex:
         return _as_dict(found) if isinstance(found, _Line) else found
 
     def _take(self, ids: list[str], texts: list[str]) -> list[_Line | dict | None]:
-        entries = [self.pending.pop(doc_id, ()) for doc_id in ids]
-        typed = [e[0][2] if len(e) == 1 and isinstance(e[0][2], _Line) else None for e in entries]
-        valid = _valid_lines(typed, Texts(texts)) if typed.count(None) < len(typed) else [False] * len(typed)
-        return [line if ok else self._checked(doc_id, text, lines) if lines else None
-                for doc_id, text, lines, line, ok in zip(ids, texts, entries, typed, valid, strict=True)]
+        """A typed line that passes the batch checks is taken as it is; any other line of the documents is
+        read by `_checked`."""
+        typed = list(map(self.typed.pop, ids, repeat(None)))
+        where = list(map(self.where.pop, ids, repeat(None)))
+        valid = _valid_lines(typed, Texts(texts)) if typed.count(None) < len(typed) else np.zeros(len(ids), bool)
+        found = [line if ok else None for line, ok in zip(typed, valid.tolist())]
+        plain = np.flatnonzero(~valid & np.fromiter(map(bool, where), bool, len(where))).tolist()
+        if self.pending:
+            plain = sorted({*plain, *(i for i, doc_id in enumerate(ids) if doc_id in self.pending)})
+        for i in plain:
+            entries = ((*where[i], typed[i]),) if typed[i] is not None else self.pending.pop(ids[i])
+            found[i] = self._checked(ids[i], texts[i], entries)
+        return found
 
     def _checked(self, doc_id: str, text: str, entries: tuple[tuple[int, int, Any], ...]) -> dict | None:
         """The plain path: the prediction of one document from its lines (the first usable one), every
@@ -470,12 +494,13 @@ class PredictionIndex:
 
     def finish(self) -> list[Problem]:
         """Every problem, in file and line order, after reporting the lines of unknown documents."""
-        for doc_id, entries in self.pending.items():
+        unknown = [(doc_id, ((*self.where[doc_id], line),)) for doc_id, line in self.typed.items()]
+        for doc_id, entries in [*unknown, *self.pending.items()]:
             for file, number, record in entries:
                 plain = msgspec.to_builtins(record) if isinstance(record, _Line) else record
                 self._problem(file, Problem(number, f"unknown document id {brief(doc_id)} (not in the gold documents)",
                                             "unknown_document", _line_rejected(plain)))
-        self.pending = {}
+        self.typed, self.where, self.pending = {}, {}, {}
         order = {name: i for i, name in enumerate(self.files)}
         return sorted(self.problems, key=lambda p: (order.get(getattr(p, "file", ""), 0), p.line))
 

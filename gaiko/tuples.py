@@ -1,13 +1,15 @@
 """What each event metric counts: the tuples a document's events give, one set per metric.
 
-The scorer matches these sets (`gaiko.eval.matching`), and the dataset card counts the gold ones, so
-both read one definition. A predicted argument's entity is the gold mention's at the same offsets.
+One table (`TUPLE_COLUMNS`) says which columns of a side's events make each metric's tuple. The scorer
+matches those tuples as tables of integer rows (`gaiko.eval.matching`); the dataset card counts the gold
+ones and the error listing shows them as sets of tuples (`event_tuples`): all read one definition. A
+predicted argument's entity is the gold mention's at the same offsets.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gaiko import schema
 
@@ -30,6 +32,34 @@ ANY_TYPE = len(schema.EVENT_LABELS)  # the type of trigger identification tuples
 SLOTS = len(schema.EVENT_LABELS) + 1  # slots per document: each event type, then any type
 
 
+# What each metric's tuple holds, as columns of a side's event table (`event_columns`), and the column that
+# says where the tuple is (for finer resampling units; a tuple met more than once is where it first is).
+TUPLE_COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
+    "trigger_identification": (("any_slot", "trigger_start", "trigger_end"), "trigger_start"),
+    "trigger_classification": (("slot", "trigger_start", "trigger_end"), "trigger_start"),
+    "argument_identification": (("argument_slot", "start", "end"), "start"),
+    "argument_classification": (("argument_slot", "start", "end", "role"), "start"),
+    "argument_identification_attached": (("argument_slot", "argument_trigger_start", "argument_trigger_end", "start",
+                                          "end"), "argument_trigger_start"),
+    "argument_classification_attached": (("argument_slot", "argument_trigger_start", "argument_trigger_end", "start",
+                                          "end", "role"), "argument_trigger_start"),
+    "argument_classification_coref": (("argument_slot", "entity", "role"), "argument_trigger_start"),
+}
+REALIS_COLUMNS = ("slot", "trigger_start", "trigger_end", "realis")
+
+
+def event_columns(side: Side, roles: Any, entities: Any, realis: Any) -> dict[str, Any]:
+    """A side's events and arguments as the columns `TUPLE_COLUMNS` names (event columns for triggers,
+    argument columns for arguments); `roles`, `entities` and `realis` give those columns as wanted
+    (names or integer codes)."""
+    slot = side.event_doc * SLOTS + side.event_type
+    owner = side.argument_event
+    return {"any_slot": side.event_doc * SLOTS + ANY_TYPE, "slot": slot, "trigger_start": side.trigger_start,
+            "trigger_end": side.trigger_end, "realis": realis, "argument_slot": slot[owner],
+            "argument_trigger_start": side.trigger_start[owner], "argument_trigger_end": side.trigger_end[owner],
+            "start": side.argument_start, "end": side.argument_end, "role": roles, "entity": entities}
+
+
 @dataclass
 class EventTuples:
     """One side's event tuples of a whole corpus, per metric. Each tuple starts with its slot (document
@@ -38,30 +68,16 @@ class EventTuples:
 
     sets: dict[str, set[tuple]] = field(default_factory=lambda: {m: set() for m in EVENT_METRICS})
     realis: set[tuple] = field(default_factory=set)  # (slot, trigger start, trigger end, realis)
-    coref_at: dict[tuple, int] | None = None  # with finer units: coref tuple -> its first trigger start
 
 
-def event_tuples(side: Side, positions: bool = False) -> EventTuples:
-    """The tuples of one side's events (`gaiko.columns.Side`), built a column at a time; with `positions`,
-    also where each coreference tuple first occurs (its earliest trigger start)."""
-    t = EventTuples(coref_at={} if positions else None)
-    sets = t.sets
-    slots = (side.event_doc * SLOTS + side.event_type).tolist()
-    starts, ends = side.trigger_start.tolist(), side.trigger_end.tolist()
-    sets["trigger_identification"].update(zip((side.event_doc * SLOTS + ANY_TYPE).tolist(), starts, ends))
-    sets["trigger_classification"].update(zip(slots, starts, ends))
-    t.realis.update(x for x in zip(slots, starts, ends, side.event_realis) if x[3] is not None)
-    owners = side.argument_event.tolist()
-    slot, ts, te = ([column[k] for k in owners] for column in (slots, starts, ends))
-    start, end, role = side.argument_start.tolist(), side.argument_end.tolist(), side.argument_role
-    sets["argument_identification"].update(zip(slot, start, end))
-    sets["argument_classification"].update(zip(slot, start, end, role))
-    sets["argument_identification_attached"].update(zip(slot, ts, te, start, end))
-    sets["argument_classification_attached"].update(zip(slot, ts, te, start, end, role))
-    coref = list(zip(slot, side.argument_entity, role))
-    sets["argument_classification_coref"].update(coref)
-    if t.coref_at is not None:
-        for key, position in zip(coref, ts):
-            if t.coref_at.get(key, position + 1) > position:
-                t.coref_at[key] = position
+def event_tuples(side: Side) -> EventTuples:
+    """The tuples of one side's events (`gaiko.columns.Side`) as sets, roles and realis by name (what the
+    dataset card counts and the error listing shows)."""
+    columns = {name: column.tolist() if hasattr(column, "tolist") else column
+               for name, column in event_columns(side, side.argument_role, side.argument_entity,
+                                                 side.event_realis).items()}
+    t = EventTuples()
+    for metric, (names, _) in TUPLE_COLUMNS.items():
+        t.sets[metric].update(zip(*(columns[name] for name in names)))
+    t.realis.update(x for x in zip(*(columns[name] for name in REALIS_COLUMNS)) if x[3] is not None)
     return t

@@ -22,3 +22,7 @@ PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[models,test]'
+# An editable install leaves the package's bytecode to be written on first import, which
+# PYTHONDONTWRITEBYTECODE (set on some machines) prevents: every command would compile the sources
+# again. Compile them once, as a regular `pip install` does (the caches are ignored by git).
+.venv/bin/python -m compileall -q gaiko eval annotation baselines >/dev/null

@@ -7,6 +7,7 @@ from __future__ import annotations
 from unittest import mock
 
 import msgspec
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -135,7 +136,7 @@ def predicted_line(doc: dict, rnd: st.DataObject) -> dict:
 def index_outcome(path, gold: list[dict], plain: bool) -> tuple:
     """Problems and predictions of a file, by the batch readers or (`plain`) line by line."""
     with mock.patch.object(predictions, "_typed_lines", lambda raws: None) if plain else mock.MagicMock(), \
-            mock.patch.object(predictions, "_valid_lines", lambda lines, texts: [False] * len(lines)) if plain \
+            mock.patch.object(predictions, "_valid_lines", lambda lines, texts: np.zeros(len(lines), bool)) if plain \
             else mock.MagicMock():
         index = PredictionIndex.from_files([path])
         taken = index.take_batch(gold_views(gold))
