@@ -31,7 +31,7 @@ from gaiko.eval.counts import FN, FP, KEY_INDEX, PARTIAL, REALIS, TP, TYPE_COLUM
 from gaiko.eval.counts import cells as _cells
 from gaiko.eval.counts import tally
 from gaiko.text import sentences
-from gaiko.tuples import REALIS_COLUMNS, SLOTS, TUPLE_COLUMNS, EventTuples, event_columns, event_tuples
+from gaiko.tuples import EVENT_METRICS, SLOTS, EventTuples, event_tuples
 
 Span = tuple[int, int, str]
 RESAMPLE_UNITS = ("document", "paragraph", "sentence")
@@ -222,80 +222,37 @@ def error_row(doc_id: str, text: str, layer: str, error: str, gold: Span | None,
 # ---------------------------------------------------------------------------------------------
 # Events
 
-def _distinct(rows: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of an integer table, sorted, each with its smallest position (a set of tuples,
-    and where each first occurs)."""
-    order = np.lexsort((positions, *rows.T[::-1]))
-    rows, positions = rows[order], positions[order]
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = (rows[1:] != rows[:-1]).any(axis=1)
-    return rows[first], positions[first]
+def _rows(tuples: list[tuple], units: UnitMap | None, positions: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
+    """(count row, event type id) of each tuple: its document's row, or with `units` the unit holding
+    its position."""
+    docs, types = np.divmod(np.fromiter(map(itemgetter(0), tuples), np.int64, len(tuples)), SLOTS)
+    if units is None:
+        return docs, types
+    return units(docs, np.array(positions, dtype=np.int64)), types
 
 
-def _shared(gold: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For two tables of distinct rows: which gold rows are predicted too, and which predicted rows are gold."""
-    rows = np.concatenate([gold, pred])
-    order = np.lexsort(rows.T[::-1])
-    ordered = rows[order]
-    repeat = np.zeros(len(rows), dtype=bool)
-    repeat[1:] = (ordered[1:] == ordered[:-1]).all(axis=1)
-    both = np.zeros(len(rows), dtype=bool)
-    both[order] = repeat | np.append(repeat[1:], False)
-    return both[:len(gold)], both[len(gold):]
-
-
-def _tables(gold: Side, pred: Side) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Both sides' event columns (`gaiko.tuples.event_columns`) as integers: roles and realis by schema
-    index (realis -1 when none), entities by a code shared by the two sides."""
-    codes: dict[tuple, int] = {}
-    out = []
-    for side in (gold, pred):
-        entities = [codes.setdefault(key, len(codes)) for key in side.argument_entity]
-        roles = list(map(schema.ROLE_INDEX.__getitem__, side.argument_role))
-        realis = [-1 if r is None else _REALIS_INDEX[r] for r in side.event_realis]
-        out.append(event_columns(side, *(np.array(column, dtype=np.int64) for column in (roles, entities, realis))))
-    return out[0], out[1]
-
-
-_REALIS_INDEX = {value: i for i, value in enumerate(schema.REALIS_VALUES)}
-
-
-def event_cells(gold: Side, pred: Side, units: UnitMap | None = None) -> tuple[list[np.ndarray], int]:
+def event_cells(gold: EventTuples, pred: EventTuples, units: UnitMap | None = None) -> tuple[list[np.ndarray], int]:
     """Count increments (see `tally`) of every event metric, micro and per event type, and of realis;
     plus how many matched triggers had no predicted realis. Each metric matches SETS of tuples
-    (`gaiko.tuples.TUPLE_COLUMNS`) as tables of distinct integer rows. A count goes to its document's
-    row, or with `units` to the unit holding the tuple (a matched or missed tuple where the gold has it)."""
-    g_columns, p_columns = _tables(gold, pred)
-    cells, matched = [], None
-
-    def add(rows: np.ndarray, positions: np.ndarray, columns: tuple[int, np.ndarray], field: int) -> None:
-        docs, types = np.divmod(rows[:, 0], SLOTS)
-        at = docs if units is None else units(docs, positions)
-        micro, by_type = columns
-        cells.append(_cells(at, micro, field))
-        if len(by_type):  # trigger identification has no type
-            cells.append(_cells(at, by_type[types], field))
-
-    for metric, (names, where) in TUPLE_COLUMNS.items():
-        (g, g_at), (p, p_at) = (_distinct(np.stack([c[name] for name in names], axis=1), c[where])
-                                for c in (g_columns, p_columns))
-        g_found, p_found = _shared(g, p)
-        columns = KEY_INDEX[("events", metric, None)], TYPE_COLUMNS[("events", metric)]
-        for rows, at, field in ((g[g_found], g_at[g_found], TP), (p[~p_found], p_at[~p_found], FP),
-                                (g[~g_found], g_at[~g_found], FN)):
-            add(rows, at, columns, field)
-        if metric == "trigger_classification":
-            matched = g[g_found]
-    g_realis, p_realis = (_distinct(rows[rows[:, 3] >= 0], rows[rows[:, 3] >= 0, 1])[0] for rows in
-                          (np.stack([c[name] for name in REALIS_COLUMNS], axis=1) for c in (g_columns, p_columns)))
-    shared = g_realis[_shared(g_realis, p_realis)[0], :3]
-    correct = _distinct(shared, shared[:, 1])[0]  # matched triggers sharing a realis value
-    is_correct = _shared(matched, correct)[0]
-    realis = (KEY_INDEX[REALIS], np.zeros(0, np.int64))
-    add(correct, correct[:, 1], realis, TP)
-    add(matched[~is_correct], matched[~is_correct, 1], realis, FP)
-    with_realis = _distinct(p_realis[:, :3], p_realis[:, 1])[0]
-    return cells, int((~_shared(matched, with_realis)[0]).sum())
+    (`gaiko.tuples`). A count goes to its document's row, or with `units` to the unit holding the
+    tuple (a matched or missed tuple where the gold has it)."""
+    cells = []
+    for metric in EVENT_METRICS:
+        g, p = gold.sets[metric], pred.sets[metric]
+        micro, by_type = KEY_INDEX[("events", metric, None)], TYPE_COLUMNS[("events", metric)]
+        for tuples, field, side in ((g & p, TP, gold), (p - g, FP, pred), (g - p, FN, gold)):
+            tuples = list(tuples)
+            docs, types = _rows(tuples, units, side.position(metric, tuples) if units else None)
+            cells.append(_cells(docs, micro, field))
+            if len(by_type):  # trigger identification has no type
+                cells.append(_cells(docs, by_type[types], field))
+    matched = gold.sets["trigger_classification"] & pred.sets["trigger_classification"]
+    correct = {k[:3] for k in gold.realis & pred.realis}  # matched triggers sharing a realis value
+    realis = KEY_INDEX[REALIS]
+    for keys, field in ((correct, TP), (matched - correct, FP)):
+        keys = list(keys)
+        cells.append(_cells(_rows(keys, units, [k[1] for k in keys])[0], realis, field))
+    return cells, len(matched - {k[:3] for k in pred.realis})
 
 
 def event_errors(gold_docs: list[dict], gold: EventTuples, pred: EventTuples) -> list[dict]:
@@ -367,7 +324,8 @@ def count_sides(gold: GoldBatch, pred: Side, unit: str) -> Counts:
         raise ValueError(f"unknown resampling unit {unit!r} (one of {', '.join(RESAMPLE_UNITS)})")
     texts = list(map(attrgetter("text"), gold.docs))
     units = None if unit == "document" else UnitMap(texts, unit)
-    ev_cells, realis_missing = event_cells(gold.side, pred, units)
+    ev_cells, realis_missing = event_cells(*(event_tuples(side, units is not None) for side in (gold.side, pred)),
+                                           units)
     cells = ner_cells(gold.side, pred, list(map(len, texts)), units) + ev_cells
     n_units = len(texts) if units is None else units.count
     return Counts(unit, len(texts), *tally(cells), n_units, _items(gold.side), _items(pred), realis_missing)

@@ -68,16 +68,31 @@ class EventTuples:
 
     sets: dict[str, set[tuple]] = field(default_factory=lambda: {m: set() for m in EVENT_METRICS})
     realis: set[tuple] = field(default_factory=set)  # (slot, trigger start, trigger end, realis)
+    # With positions: where each tuple of a metric whose tuple does not hold its position first occurs.
+    first: dict[str, dict[tuple, int]] = field(default_factory=dict)
+
+    def position(self, metric: str, tuples: list[tuple]) -> list[int]:
+        """Where each tuple of a metric is (`TUPLE_COLUMNS`; needs `positions` for the others)."""
+        names, where = TUPLE_COLUMNS[metric]
+        if where in names:
+            return [x[names.index(where)] for x in tuples]
+        return list(map(self.first[metric].__getitem__, tuples))
 
 
-def event_tuples(side: Side) -> EventTuples:
-    """The tuples of one side's events (`gaiko.columns.Side`) as sets, roles and realis by name (what the
-    dataset card counts and the error listing shows)."""
+def event_tuples(side: Side, positions: bool = False) -> EventTuples:
+    """The tuples of one side's events (`gaiko.columns.Side`) as sets, roles and realis by name; with
+    `positions`, where each tuple that does not hold its position first occurs."""
     columns = {name: column.tolist() if hasattr(column, "tolist") else column
                for name, column in event_columns(side, side.argument_role, side.argument_entity,
                                                  side.event_realis).items()}
     t = EventTuples()
-    for metric, (names, _) in TUPLE_COLUMNS.items():
-        t.sets[metric].update(zip(*(columns[name] for name in names)))
+    for metric, (names, where) in TUPLE_COLUMNS.items():
+        rows = list(zip(*(columns[name] for name in names)))
+        t.sets[metric].update(rows)
+        if positions and where not in names:
+            first = t.first[metric] = {}
+            for key, at in zip(rows, columns[where]):
+                if first.get(key, at + 1) > at:
+                    first[key] = at
     t.realis.update(x for x in zip(*(columns[name] for name in REALIS_COLUMNS)) if x[3] is not None)
     return t
