@@ -21,7 +21,7 @@ import msgspec
 import numpy as np
 
 from gaiko import schema
-from gaiko.columns import GoldBatch, Texts, batch_of, gold_views, overlapping, repeated, spans_ok
+from gaiko.columns import GoldBatch, Texts, batch_of, gold_views, may_repeat, overlapping, repeated, spans_ok
 from gaiko.documents import METADATA_FIELDS, document_line, refuse_other_formats
 from gaiko.io import iter_line_batches, nonblank, quotes_balance
 
@@ -82,7 +82,7 @@ class _Document(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 # Keys of each struct (all required), what the quotes are counted against (`gaiko.io.quotes_balance`).
 _KEYS = {"document": 12, "alignment": 3, "mention": 6, "event": 5 + 3, "argument": 2}  # an event with its trigger
 _STRINGS = {"document": 2, "mention": 3, "event": 3 + 1, "argument": 2}  # string values besides those that may be null
-_NULLABLE = [attrgetter(name) for name in METADATA_FIELDS[1:]]  # string or null, besides entity_id
+_NULLABLE = len(METADATA_FIELDS) - 1  # metadata fields that are a string or null (besides a mention's entity_id)
 _DECODE_BATCH = msgspec.json.Decoder(list[_Document]).decode
 # ROLE_FITS[role index, label index]: a mention of that label may fill that role.
 ROLE_FITS = np.array([[label in schema.ROLE_ENTITY_TYPES.get(role, schema.ENTITY_LABELS) for label in schema.ENTITY_LABELS]
@@ -112,14 +112,14 @@ def _typed(raws: list[bytes], seen: set[str]) -> GoldBatch | None:
         return None
     batch = batch_of(docs)
     side, events = batch.side, len(batch.side.event_doc)
-    nulls = sum(list(map(field, docs)).count(None) for field in _NULLABLE)
     entity_ids = list(map(attrgetter("entity_id"), side.mentions))
     keys = (_KEYS["document"] * len(docs) + _KEYS["mention"] * len(entity_ids) + _KEYS["event"] * events
             + _KEYS["alignment"] * sum(map(len, map(attrgetter("raw_alignment"), docs)))
             + _KEYS["argument"] * len(side.argument_event))
-    strings = ((_STRINGS["document"] + len(_NULLABLE)) * len(docs) - nulls
-               + _STRINGS["mention"] * len(entity_ids) + len(entity_ids) - entity_ids.count(None)
-               + _STRINGS["event"] * events + _STRINGS["argument"] * len(side.argument_event))
+    # A JSON null can only be the value of a field that is a string or null; "null" inside a string only
+    # lowers the count of strings expected, and the quotes then do not balance (the line path decides).
+    strings = ((_STRINGS["document"] + _NULLABLE) * len(docs) + (_STRINGS["mention"] + 1) * len(entity_ids)
+               - data.count(b"null") + _STRINGS["event"] * events + _STRINGS["argument"] * len(side.argument_event))
     if not quotes_balance(data, keys, strings):
         return None
     ids = list(map(attrgetter("id"), docs))
@@ -144,9 +144,8 @@ def _valid(batch: GoldBatch, entity_ids: list[str | None]) -> bool:
         return False
     if len(overlapping(texts, side.entity_doc, side.entity_start, side.entity_end)):
         return False
-    if len(set(zip(side.entity_doc.tolist(), map(attrgetter("id"), side.mentions)))) < len(side.mentions):
-        return False
-    if len(set(zip(side.event_doc.tolist(), map(attrgetter("id"), events)))) < len(events):
+    if may_repeat(side.entity_doc, list(map(attrgetter("id"), side.mentions))) or may_repeat(
+            side.event_doc, list(map(attrgetter("id"), events))):
         return False
     if entity_ids.count(None) < len(entity_ids):
         for m in side.mentions:
