@@ -25,7 +25,12 @@ from scoring import PEERS, check_agreement, peer_input
 from synthetic import Corpus
 from timing import Child, median_time, run_child
 
+from gaiko.batches import _DECODE_BATCH, BATCH, iter_gold_batches
+from gaiko.columns import batch_of, predicted_side
+from gaiko.eval.matching import count_sides
 from gaiko.eval.metrics import score_documents
+from gaiko.io import iter_line_batches, nonblank
+from gaiko.predictions import PredictionIndex
 
 
 def score_command(gold: Path, pred: Path, *extra: str) -> Child:
@@ -70,6 +75,45 @@ def end_to_end_vs_peers(corpus: Corpus, folder: Path, bootstrap: int, repeats: i
         out[f"{name} cpu"] = time.process_time() - started
     out["checked"] = check_agreement(score_documents(*_ner_only(corpus)), results, corpus)
     return out
+
+
+def stages(corpus: Corpus, folder: Path, repeats: int) -> dict[str, float]:
+    """CPU time of each stage of `gaiko score` in this process (best of `repeats`), on the files of
+    `end_to_end_vs_peers`: where the command's time goes, besides interpreter start and imports."""
+    gold_path, pred_path = folder / "gold.jsonl", folder / "pred.jsonl"
+    lines = [nonblank(batch) for _, batch in iter_line_batches(gold_path, BATCH)]
+    data = [b"[" + b",".join(batch) + b"]" for batch in lines]
+    docs = [_DECODE_BATCH(d) for d in data]
+    batches = [batch_of(d) for d in docs]
+    index = PredictionIndex.from_files([pred_path])
+    taken = [index.take_batch(b.docs) for b in batches]
+    sides = [predicted_side(t, b.side) for t, b in zip(taken, batches, strict=True)]
+    runs = {
+        "gold: reading lines": lambda: [nonblank(b) for _, b in iter_line_batches(gold_path, BATCH)],
+        "gold: decoding (msgspec, typed)": lambda: [_DECODE_BATCH(d) for d in data],
+        "gold: columns": lambda: [batch_of(d) for d in docs],
+        "gold: read, decoded and checked (the three above and the checks)":
+            lambda: [sum(len(b.docs) for b in iter_gold_batches(gold_path))],
+        "predictions: reading and indexing": lambda: PredictionIndex.from_files([pred_path]),
+        "predictions: columns": lambda: [predicted_side(t, b.side) for t, b in zip(taken, batches, strict=True)],
+        "counting (entities, event tuples, their matching)":
+            lambda: [count_sides(b, side, "document") for b, side in zip(batches, sides, strict=True)],
+    }
+    out = {name: min(_cpu(run) for _ in range(repeats)) for name, run in runs.items()}
+    out["predictions: taking and checking"] = min(_cpu_of_take(pred_path, batches) for _ in range(repeats))
+    order = [*list(runs)[:5], "predictions: taking and checking", *list(runs)[5:]]
+    return {name: out[name] for name in order}
+
+
+def _cpu(run) -> float:
+    started = time.process_time()
+    run()
+    return time.process_time() - started
+
+
+def _cpu_of_take(pred_path: Path, batches: list) -> float:
+    index = PredictionIndex.from_files([pred_path])
+    return _cpu(lambda: [index.take_batch(b.docs) for b in batches])
 
 
 def _ner_only(corpus: Corpus) -> tuple[list[dict], dict]:

@@ -104,6 +104,7 @@ def harness_tables(s: dict) -> tuple[list[Table], list[str]]:
     corpus = synthetic.corpus(s["harness"], s["mean_length"], SEED)
     with tempfile.TemporaryDirectory() as tmp:
         r = harness.end_to_end_vs_peers(corpus, Path(tmp), s["bootstrap"], s["harness_repeats"])
+        stage_times = harness.stages(corpus, Path(tmp), s["harness_repeats"])
         memory = harness.at_scale(corpus, s["memory"], Path(tmp))
         scale = harness.at_scale(corpus, s["scale"], Path(tmp)) if s["scale"] else None
     ours, ours_cpu = r["score"], r["score cpu"]
@@ -124,6 +125,12 @@ def harness_tables(s: dict) -> tuple[list[Table], list[str]]:
                    "validates every line, scores NER and events. Wall times are medians of interleaved runs; CPU "
                    "time (user + system) is the steadier figure when the machine is shared")
     t.notes += [f"asserted: {c}" for c in r["checked"]]
+    st = Table(f"Where `gaiko score --json` spends its time: each stage in process, best of {s['harness_repeats']}",
+               ("stage", "CPU time", "share of gaiko score"))
+    for name, cpu in stage_times.items():
+        st.add(name, seconds(cpu), f"{cpu / ours_cpu:.0%}")
+    st.notes.append("the stages run on batches already in memory; the command adds interpreter start, imports "
+                    "and freeing each batch")
     m = Table("Memory and scale: `gaiko score --json` on repeated documents", ("documents", "input (MB)", "wall time",
               "CPU time", "floor CPU time", "CPU / floor", "peak RSS (MB)", "peak RSS / input", "floor peak RSS (MB)"))
     for row in filter(None, (memory, scale)):
@@ -148,7 +155,7 @@ def harness_tables(s: dict) -> tuple[list[Table], list[str]]:
         targets.append(f"met: {scale['documents']:,} documents scored in {seconds(scale['score'])} wall, "
                        f"{seconds(scale['score cpu'])} CPU ({scale['score cpu'] / scale['floor cpu']:.2f}× the "
                        f"floor's CPU time), peak RSS {scale['score peak MB']:,.0f} MB")
-    return [t, m], targets
+    return [t, st, m], targets
 
 
 PEERS_IN_PROCESS = list(scoring.PEERS)
