@@ -29,6 +29,7 @@ from gaiko.batches import _DECODE_BATCH, BATCH, iter_gold_batches
 from gaiko.columns import batch_of, predicted_side
 from gaiko.eval.matching import count_sides
 from gaiko.eval.metrics import score_documents
+from gaiko.eval.stream import paused_gc
 from gaiko.io import iter_line_batches, nonblank
 from gaiko.predictions import PredictionIndex
 
@@ -78,8 +79,14 @@ def end_to_end_vs_peers(corpus: Corpus, folder: Path, bootstrap: int, repeats: i
 
 
 def stages(corpus: Corpus, folder: Path, repeats: int) -> dict[str, float]:
-    """CPU time of each stage of `gaiko score` in this process (best of `repeats`), on the files of
-    `end_to_end_vs_peers`: where the command's time goes, besides interpreter start and imports."""
+    """CPU time of each stage of `gaiko score` in this process (best of `repeats`, cyclic garbage
+    collection paused as the command pauses it), on the files of `end_to_end_vs_peers`: where the
+    command's time goes, besides interpreter start and imports."""
+    with paused_gc():
+        return _stages(folder, repeats)
+
+
+def _stages(folder: Path, repeats: int) -> dict[str, float]:
     gold_path, pred_path = folder / "gold.jsonl", folder / "pred.jsonl"
     lines = [nonblank(batch) for _, batch in iter_line_batches(gold_path, BATCH)]
     data = [b"[" + b",".join(batch) + b"]" for batch in lines]
