@@ -103,9 +103,10 @@ def _ints(values: list) -> np.ndarray:
     return np.fromiter(values, np.int64, len(values))
 
 
-def _doc_of(sizes: list[int]) -> np.ndarray:
-    """The document index of each item, the items listed document after document."""
-    return np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+def flat(per_owner: list) -> tuple[list, np.ndarray]:
+    """The items of every owner (a document or an event) in one list, and the index of each item's owner."""
+    return list(chain.from_iterable(per_owner)), np.repeat(np.arange(len(per_owner), dtype=np.int64),
+                                                           list(map(len, per_owner)))
 
 
 @dataclass(frozen=True)
@@ -149,35 +150,35 @@ def entity_key(entity_id: str | None, mention_id: Any) -> tuple:
     return ("entity", entity_id) if entity_id is not None else ("mention", mention_id)
 
 
-def _items(records: list, field: str) -> tuple[list, list[int]]:
-    """The items (entities or events) of every record, flat, and how many each record has."""
+def _items(records: list, field: str) -> list:
+    """The items (entities or events) of each record (none for a missing one)."""
     if None in records:
         records = [_NO_RECORD if r is None else r for r in records]
     per_doc = list(map(attrgetter(field), records))
     if None in per_doc or UNSET in per_doc:
         per_doc = [items or _NO_ITEMS for items in per_doc]
-    return list(chain.from_iterable(per_doc)), list(map(len, per_doc))
+    return per_doc
 
 
 def _columns(records: list) -> tuple[dict[str, Any], list]:
     """The entity and event columns of records (gold or predicted), and their arguments (flat)."""
-    mentions, sizes = _items(records, "entities")
-    events, event_sizes = _items(records, "events")
+    mentions, entity_doc = flat(_items(records, "entities"))
+    events, event_doc = flat(_items(records, "events"))
     triggers = list(map(attrgetter("trigger"), events))
     realis = list(map(attrgetter("realis"), events))
     if UNSET in realis:  # a typed prediction without realis
         realis = [None if r is UNSET else r for r in realis]
-    argument_lists = [e.arguments or _NO_ITEMS for e in events]
+    arguments, argument_event = flat([e.arguments or _NO_ITEMS for e in events])
     columns = {
-        "entity_doc": _doc_of(sizes), "entity_start": _ints(list(map(attrgetter("start"), mentions))),
+        "entity_doc": entity_doc, "entity_start": _ints(list(map(attrgetter("start"), mentions))),
         "entity_end": _ints(list(map(attrgetter("end"), mentions))),
         "entity_label": _ints(list(map(schema.ENTITY_INDEX.__getitem__, map(attrgetter("label"), mentions)))),
-        "event_doc": _doc_of(event_sizes),
+        "event_doc": event_doc,
         "event_type": _ints(list(map(schema.EVENT_INDEX.__getitem__, map(attrgetter("type"), events)))),
         "trigger_start": _ints(list(map(attrgetter("start"), triggers))),
         "trigger_end": _ints(list(map(attrgetter("end"), triggers))), "event_realis": realis,
-        "argument_event": _doc_of(list(map(len, argument_lists))), "documents": len(records), "mentions": mentions}
-    return columns, list(chain.from_iterable(argument_lists))
+        "argument_event": argument_event, "documents": len(records), "mentions": mentions}
+    return columns, arguments
 
 
 def _index(keys: list[tuple], rows: np.ndarray) -> dict[tuple, int]:

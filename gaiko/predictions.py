@@ -32,7 +32,7 @@ import numpy as np
 from msgspec import UNSET, UnsetType
 
 from gaiko import schema
-from gaiko.columns import PredictedView, Texts, overlapping, predicted_views, repeated, spans_ok
+from gaiko.columns import PredictedView, Texts, flat, overlapping, predicted_views, repeated, spans_ok
 from gaiko.io import brief, iter_line_batches, json_problem, loads, nonblank, quotes_balance
 from gaiko.problems import Problem
 from gaiko.text import overlaps, span_problem
@@ -270,13 +270,13 @@ def _valid_lines(lines: list[_Line | None], texts: Texts) -> np.ndarray:
     checks of `_check_entities`, `_check_events` and `_check_arguments`, a column at a time."""
     bad = np.fromiter(map(_is_none, lines), bool, len(lines))
     candidates = [_EMPTY if line is None else line for line in lines] if bad.any() else lines
-    entities, entity_doc = _flat([line.entities or () for line in candidates])
-    events, event_doc = _flat([line.events or () for line in candidates])
+    entities, entity_doc = flat([line.entities or () for line in candidates])
+    events, event_doc = flat([line.events or () for line in candidates])
     triggers = list(map(attrgetter("trigger"), events))
     if UNSET in triggers:
         bad[event_doc[[t is UNSET for t in triggers]]] = True
         triggers = [_NO_SPAN if t is UNSET else t for t in triggers]
-    arguments, argument_event = _flat([e.arguments or () for e in events])
+    arguments, argument_event = flat([e.arguments or () for e in events])
     columns = {}
     for name, spans, doc in (("entity", entities, entity_doc), ("trigger", triggers, event_doc),
                              ("argument", arguments, event_doc[argument_event])):
@@ -290,11 +290,6 @@ def _valid_lines(lines: list[_Line | None], texts: Texts) -> np.ndarray:
                         len(arguments))
     bad[event_doc[argument_event[repeated(argument_event, roles, *columns["argument"])]]] = True
     return ~bad
-
-
-def _flat(per_owner: list) -> tuple[list, np.ndarray]:
-    """The items of every owner (line or event) in one list, and the index of each item's owner."""
-    return list(chain.from_iterable(per_owner)), np.repeat(np.arange(len(per_owner)), list(map(len, per_owner)))
 
 
 def _is_none(value: Any) -> bool:
