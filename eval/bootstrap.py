@@ -2,10 +2,12 @@
 
 A resample draws units (documents, or paragraphs or sentences) with replacement; its counts are the
 multiplicity-weighted sum of the units' count rows, and every score is recomputed from those sums
-(never averaged over units). Units with equal count rows are pooled first (most rows are alike), so
-a resample costs one multinomial draw over the pools and a weighted sum of the pools' few non-zero
-counts. Pools are ordered by a hash of their rows, so the intervals depend only on the multiset of
-rows: the same counts in any order, or merged from parts, give the same intervals for a seed.
+(never averaged over units). Units with equal count rows are pooled first (most rows are alike). A
+resample draws how often each pool is taken, exactly: one multinomial over the large pools and the
+small ones together, then as many integer draws among the small pools' units as the small pools got;
+its sums are a dense product of those weights with the pools' rows. Pools are ordered by a hash of their
+rows, so the intervals depend only on the multiset of rows: the same counts in any order, or merged
+from parts, give the same intervals for a seed.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from gaiko.eval.matching import count
 CONFIDENCE = 0.95
 FEW_UNITS = 10  # below this many units the report warns how few distinct resamples there are
 EXACT_MAX_UNITS = 16  # the sign-flip test enumerates 2^m assignments of the m units where systems differ
-_BLOCK = 100  # resamples drawn at once: n × 100 draws stay small enough for the cache
+_WEIGHTS = 1 << 23  # pool weights held at once: resamples are drawn in blocks of this many over the pools
+_BINOMIAL_POOL = 12  # a pool this large gets one binomial draw per resample (as dear as about 12 integer draws)
+_DENSE_BLOCK = 1 << 22  # values in one dense block of pool rows
+_DENSE_KEPT = 1 << 24  # pool rows with up to this many values are kept dense for all resamples
 _LABELLED = np.array([key[2] is not None for key in KEYS])
 
 
@@ -36,26 +41,39 @@ def small_sample_warning(units: int, unit: str) -> str | None:
 
 class _Rows:
     """Sparse count rows (unit, column, value; sorted by unit, then column) of `n` units, `width` columns,
-    pooled by equal rows."""
+    pooled by equal rows.
+
+    Pools are numbered large first (at least `_BINOMIAL_POOL` units, in hash order), then small (in hash
+    order); `unit_pool` gives the pool of each unit of the small pools, in that order."""
 
     def __init__(self, units: np.ndarray, columns: np.ndarray, values: np.ndarray, n: int, width: int):
-        self.n, self.width, self._matrix = n, width, None
+        self.n, self.width = n, width
         coefficients = np.random.default_rng(20_241_119).integers(1, 2**20, size=(2, width)).astype(float)
         hashes = [np.bincount(units, values * c[columns], n) for c in coefficients]  # exact: integers < 2^53
         order = np.lexsort(hashes[::-1])
         first = np.ones(n, dtype=bool)
         first[1:] = (hashes[0][order][1:] != hashes[0][order][:-1]) | (hashes[1][order][1:] != hashes[1][order][:-1])
-        sorted_pool = np.cumsum(first) - 1
         pool = np.empty(n, dtype=np.int64)
-        pool[order] = sorted_pool
+        pool[order] = np.cumsum(first) - 1
         representative = order[first][pool]  # per unit: the first unit of its pool
         if not _equal_rows(units, columns, values, n, representative):  # a hash collision: no pooling
-            order, sorted_pool, pool, representative = (np.arange(n),) * 4
-        self.sorted_pool = sorted_pool.astype(np.int32)  # pool of each unit, units in hash order
-        self.sizes = np.bincount(pool, minlength=int(sorted_pool[-1]) + 1 if n else 0)
+            pool, representative = np.arange(n), np.arange(n)
+        sizes = np.bincount(pool, minlength=int(pool.max()) + 1 if n else 0)
+        large = sizes >= _BINOMIAL_POOL
+        renumber = np.empty(len(sizes), dtype=np.int64)
+        renumber[np.concatenate([np.flatnonzero(large), np.flatnonzero(~large)])] = np.arange(len(sizes))
+        self.n_large = int(large.sum())
+        self.sizes = np.bincount(renumber[pool], minlength=len(sizes))
+        self.unit_pool = np.repeat(np.arange(len(sizes) - self.n_large, dtype=np.int32), self.sizes[self.n_large:])
         keep = representative[units] == units
-        self.pool_of_entry, self.column_of_entry = pool[units[keep]], columns[keep]
-        self.value_of_entry = values[keep].astype(float)
+        self.pool_of_entry, self.column_of_entry = renumber[pool[units[keep]]], columns[keep]
+        self.value_of_entry = values[keep]
+        # Sums of integer products are exact in float32 below 2^24, which no resample exceeds when n · max value
+        # stays below it; float32 halves the product's time.
+        self.dtype = np.float32 if n * int(values.max(initial=0)) < 2**24 else np.float64
+        self._dense: list[np.ndarray] | None = None
+        by_pool = np.argsort(self.pool_of_entry, kind="stable")
+        self._entries = (self.pool_of_entry[by_pool], self.column_of_entry[by_pool], self.value_of_entry[by_pool])
 
     @classmethod
     def of(cls, counts: Counts | np.ndarray) -> _Rows:
@@ -63,21 +81,45 @@ class _Rows:
         return cls(counts.units, counts.columns, counts.values, counts.n_units, WIDTH)
 
     def weights(self, rng: np.random.Generator, block: int) -> np.ndarray:
-        """How often each pool is drawn in `block` resamples of n units (block × pools)."""
-        k = len(self.sizes)
-        if k * 8 <= self.n:  # few pools: a multinomial over them (about 8x dearer per pool than per integer draw)
-            return rng.multinomial(self.n, self.sizes / self.n, size=block)
-        draws = rng.integers(0, self.n, size=(block, self.n), dtype=np.int32)  # positions in hash order
-        return np.stack([np.bincount(self.sorted_pool[row], minlength=k) for row in draws])  # cache-sized counts
+        """How often each pool is drawn in `block` resamples of n units (block × pools): a multinomial over
+        the large pools and the small pools together, then that many integer draws among the small pools' units."""
+        k, small_units = len(self.sizes), len(self.unit_pool)
+        drawn = rng.multinomial(self.n, np.append(self.sizes[:self.n_large], small_units) / self.n, size=block)
+        out = np.empty((block, k), dtype=self.dtype)
+        out[:, :self.n_large] = drawn[:, :-1]
+        rest = drawn[:, -1]
+        pools = self.unit_pool[rng.integers(0, small_units, size=int(rest.sum()), dtype=np.int32)] if small_units else rest[:0]
+        ends = np.cumsum(rest)
+        for row, (start, end) in enumerate(zip((ends - rest).tolist(), ends.tolist())):
+            out[row, self.n_large:] = np.bincount(pools[start:end], minlength=k - self.n_large)
+        return out
 
     def sums(self, weights: np.ndarray) -> np.ndarray:
-        """Summed count rows of resamples with the given pool weights (block × width)."""
-        if self._matrix is None:  # columns × pools: one sparse product per block of resamples
-            from scipy.sparse import csr_matrix
+        """Summed count rows of resamples with the given pool weights (block × width): dense products of
+        integers, so exact."""
+        out = np.zeros((len(weights), self.width), dtype=self.dtype)
+        for start, rows in self._dense_rows():
+            out += weights[:, start:start + len(rows)].astype(self.dtype, copy=False) @ rows
+        return out.astype(float)
 
-            self._matrix = csr_matrix((self.value_of_entry, (self.column_of_entry, self.pool_of_entry)),
-                                      shape=(self.width, len(self.sizes)))
-        return np.asarray(self._matrix @ weights.T.astype(float)).T
+    def _dense_rows(self) -> Iterator[tuple[int, np.ndarray]]:
+        """The pools' rows as dense blocks (first pool, rows); kept between calls when they are small."""
+        if self._dense is not None:
+            yield from self._dense
+            return
+        pools, columns, values = self._entries
+        k, step = len(self.sizes), max(1, _DENSE_BLOCK // self.width)
+        kept = [] if k * self.width <= _DENSE_KEPT else None
+        for start in range(0, k, step):
+            stop = min(k, start + step)
+            lo, hi = np.searchsorted(pools, [start, stop])
+            rows = np.zeros((stop - start, self.width), dtype=self.dtype)
+            rows[pools[lo:hi] - start, columns[lo:hi]] = values[lo:hi]
+            if kept is not None:
+                kept.append((start, rows))
+            yield start, rows
+        if kept is not None:
+            self._dense = kept
 
 
 def _equal_rows(units, columns, values, n, representative) -> bool:
@@ -97,8 +139,9 @@ def resampled_sums(counts: Counts | np.ndarray, n_resamples: int, seed: int) -> 
 
 def _resampled(rows: _Rows, n_resamples: int, seed: int, keys: int) -> Iterator[np.ndarray]:
     rng = np.random.default_rng(seed)
-    for start in range(0, n_resamples, _BLOCK):
-        size = min(_BLOCK, n_resamples - start)
+    block = max(50, min(500, _WEIGHTS // max(1, len(rows.sizes))))  # 500 rows make the products fast
+    for start in range(0, n_resamples, block):
+        size = min(block, n_resamples - start)
         if rows.n == 0:
             yield np.zeros((size, keys, 4))
             continue

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from gaiko.eval.bootstrap import _Rows, compare, resampled_sums
+from gaiko.eval.counts import WIDTH
 from gaiko.eval.metrics import count, count_documents, merge, score, score_documents
 
 from support.documents import EVENT_GOLD, EVENT_PRED, LETTERS, ents, make_doc
@@ -45,7 +46,7 @@ def test_interval_contains_the_point_estimate():
             assert low <= obj["f1"] <= high and low < high
 
 
-@pytest.mark.parametrize("n_docs, alike", [(15, False), (400, True)])  # many pools: integer draws; few: multinomial
+@pytest.mark.parametrize("n_docs, alike", [(15, False), (400, True)])  # small pools: integer draws; large: binomial
 def test_resampling_pools_equal_rows_and_sums_them_exactly(n_docs, alike):
     gold, pred = corpus(n_docs=n_docs)
     if alike:  # most documents predicted alike, so a few pools stand for many documents
@@ -57,13 +58,42 @@ def test_resampling_pools_equal_rows_and_sums_them_exactly(n_docs, alike):
     pools = np.zeros((len(rows.sizes), flat.shape[1]))
     np.add.at(pools, (rows.pool_of_entry, rows.column_of_entry), rows.value_of_entry)
     assert Counter({bytes(row.astype(np.int64)): int(size) for row, size in zip(pools, rows.sizes)}) == distinct
-    assert (len(rows.sizes) * 8 <= n_docs) == alike
+    assert (rows.n_large > 0) == alike and (len(rows.unit_pool) < n_docs) == alike
     blocks = list(resampled_sums(counts, 450, seed=3))
     weights = rows.weights(np.random.default_rng(3), 450)
     assert (weights.sum(1) == n_docs).all()
     loop = np.array([sum(w * pool for w, pool in zip(row, pools)) for row in weights])
     assert np.array_equal(np.concatenate(blocks).reshape(450, -1), loop)
     assert abs(weights.mean(0) - rows.sizes).max() < 0.3 * rows.sizes.max()  # each pool drawn as often as it is large
+
+
+def test_pool_weights_have_the_moments_of_drawing_every_unit_with_replacement():
+    """Large pools get a binomial each and small pools integer draws: jointly a multinomial over the pools,
+    so means, variances and covariances are those of n draws with replacement."""
+    dense = np.zeros((300, 8), dtype=np.int64)
+    dense[:150, 0] = 1  # pools of 150 and 60 units, then 30 pairs and 30 units alone
+    dense[150:210, 1] = 1
+    dense[210:300, 2] = np.r_[np.arange(60) // 2, np.arange(30, 60)] + 1
+    rows = _Rows.of(dense.reshape(300, 2, 4).repeat(WIDTH // 8, axis=1).reshape(300, -1, 4))
+    assert rows.n_large == 2 and len(rows.unit_pool) == 90
+    weights = np.concatenate([rows.weights(np.random.default_rng(seed), 500) for seed in range(8)]).astype(float)
+    n, p = 300, rows.sizes / 300
+    assert np.abs(weights.mean(0) - n * p).max() < 5 * np.sqrt(n * p * (1 - p) / len(weights)).max()
+    assert np.allclose(weights.var(0), n * p * (1 - p), rtol=0.2)
+    covariance = np.cov(weights[:, 0], weights[:, 2:].sum(1))[0, 1]  # a large pool against all small ones
+    assert covariance == pytest.approx(-n * p[0] * p[2:].sum(), rel=0.2)
+
+
+def test_sums_stay_exact_where_float32_would_round():
+    counts = np.zeros((3, WIDTH), dtype=np.int64)
+    counts[:, 0] = [2**24 + 1, 3, 2**24 - 1]  # float32 cannot hold 2^24 + 1
+    rows = _Rows.of(counts.reshape(3, -1, 4))
+    assert rows.dtype == np.float64
+    weights = rows.weights(np.random.default_rng(0), 50)
+    dense = np.zeros((len(rows.sizes), WIDTH), dtype=np.int64)
+    dense[rows.pool_of_entry, rows.column_of_entry] = rows.value_of_entry
+    assert np.array_equal(rows.sums(weights)[:, 0], (weights.astype(np.int64) @ dense)[:, 0].astype(float))
+    assert _Rows.of(counts.reshape(3, -1, 4) // 2**10).dtype == np.float32
 
 
 def test_intervals_depend_on_the_rows_not_their_order_and_merged_parts_score_as_the_whole():
