@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gaiko.columns import GoldBatch, batch_of
 from gaiko.eval.counts import Counts, merge
-from gaiko.eval.matching import count_batch
+from gaiko.eval.matching import count_batch, count_sides
 from gaiko.io import GaikoError
 from gaiko.predictions import PredictionIndex, Problem
 
@@ -39,7 +39,7 @@ def count_stream(gold: Iterable[GoldBatch], index: PredictionIndex,
     (`gaiko.eval.gold.iter_gold_batches`), and every problem."""
     parts = []
     for batch in gold:
-        parts.append(count_batch(batch, index.take_batch(batch.docs), unit))
+        parts.append(count_sides(batch, index.take_side(batch), unit))
     if not parts:
         parts.append(count_batch(batch_of([]), [], unit))
     return merge(parts), index.finish()

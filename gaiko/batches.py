@@ -1,8 +1,8 @@
 """Gold documents read in batches at the speed of the input: the typed fast path of `iter_documents`.
 
 A batch of lines is decoded in one call into typed structs (msgspec checks every type in C, labels,
-types, roles and realis included), checked for duplicate keys by counting key ends
-(`gaiko.io.unique_keys`), then validated a column at a time (`gaiko.columns`). The fast path only
+types, roles and realis included), checked for duplicate keys by counting quotes
+(`gaiko.columns.quotes_balance`), then validated a column at a time (`gaiko.columns`). The fast path only
 ever accepts: a batch where anything is off, or that is not in the full documents shape (every field
 present), is read line by line by `gaiko.documents.document_line`, which raises the same error, on
 the same line, that reading the file with `iter_documents` raises.
@@ -21,9 +21,10 @@ import msgspec
 import numpy as np
 
 from gaiko import schema
-from gaiko.columns import GoldBatch, Texts, batch_of, gold_views, may_repeat, overlapping, repeated, spans_ok
+from gaiko.columns import (GoldBatch, Texts, batch_of, gold_views, may_repeat, overlapping, quotes_balance, repeated,
+                           spans_ok)
 from gaiko.documents import METADATA_FIELDS, document_line, refuse_other_formats
-from gaiko.io import iter_line_batches, nonblank, quotes_balance
+from gaiko.io import iter_line_batches, nonblank
 
 BATCH = 2048  # lines decoded and checked at once
 
@@ -79,7 +80,7 @@ class _Document(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     events: list[_Event]
 
 
-# Keys of each struct (all required), what the quotes are counted against (`gaiko.io.quotes_balance`).
+# Keys of each struct (all required), what the quotes are counted against (`gaiko.columns.quotes_balance`).
 _KEYS = {"document": 12, "alignment": 3, "mention": 6, "event": 5 + 3, "argument": 2}  # an event with its trigger
 _STRINGS = {"document": 2, "mention": 3, "event": 3 + 1, "argument": 2}  # string values besides those that may be null
 _NULLABLE = len(METADATA_FIELDS) - 1  # metadata fields that are a string or null (besides a mention's entity_id)

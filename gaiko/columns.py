@@ -160,8 +160,17 @@ def _items(records: list, field: str) -> list:
     return per_doc
 
 
-def _columns(records: list) -> tuple[dict[str, Any], list]:
-    """The entity and event columns of records (gold or predicted), and their arguments (flat)."""
+class Flat(NamedTuple):
+    """One side's records as columns (the fields of `Side` they give), with their triggers and arguments
+    in column order."""
+
+    columns: dict[str, Any]
+    triggers: list
+    arguments: list
+
+
+def flat_records(records: list) -> Flat:
+    """The entity and event columns of records (gold or predicted), and their triggers and arguments."""
     mentions, entity_doc = flat(_items(records, "entities"))
     events, event_doc = flat(_items(records, "events"))
     triggers = list(map(attrgetter("trigger"), events))
@@ -178,7 +187,7 @@ def _columns(records: list) -> tuple[dict[str, Any], list]:
         "trigger_start": _ints(list(map(attrgetter("start"), triggers))),
         "trigger_end": _ints(list(map(attrgetter("end"), triggers))), "event_realis": realis,
         "argument_event": argument_event, "documents": len(records), "mentions": mentions}
-    return columns, arguments
+    return Flat(columns, triggers, arguments)
 
 
 def _index(keys: list[tuple], rows: np.ndarray) -> dict[tuple, int]:
@@ -189,7 +198,7 @@ def gold_side(docs: list) -> Side:
     """The columns of gold documents (views or typed gold structs). An argument takes the offsets and the
     entity of the mention it names (an unknown mention, which only an unchecked document has: -1 and
     the offsets 0-0)."""
-    columns, arguments = _columns(docs)
+    columns, _, arguments = flat_records(docs)
     mentions = columns["mentions"]
     doc = columns["event_doc"][columns["argument_event"]].tolist()
     rows = np.flatnonzero(np.isin(columns["entity_doc"], doc))  # the mentions of documents with arguments
@@ -205,11 +214,11 @@ def gold_side(docs: list) -> Side:
                                  for i in which.tolist()])
 
 
-def predicted_side(predictions: list, gold: Side) -> Side:
+def predicted_side(predictions: list, gold: Side, made: Flat | None = None) -> Side:
     """The columns of the predictions for a batch of gold documents (None where a document has none),
-    given the gold's. A predicted argument names the entity of the gold mention at the same offsets,
-    else only its span."""
-    columns, arguments = _columns(predictions)
+    given the gold's; `made`: the predictions' `flat_records` when already made. A predicted argument
+    names the entity of the gold mention at the same offsets, else only its span."""
+    columns, _, arguments = made or flat_records(predictions)
     columns["documents"] = len(predictions) - predictions.count(None)
     doc = columns["event_doc"][columns["argument_event"]].tolist()
     start, end = list(map(attrgetter("start"), arguments)), list(map(attrgetter("end"), arguments))
@@ -278,6 +287,22 @@ def spans_ok(texts: Texts, doc: np.ndarray, start: np.ndarray, end: np.ndarray, 
                                               sizes)
     ok[given[np.unique(item[texts.codepoints[where] != chars])]] = False
     return ok
+
+
+def quotes_balance(raw: bytes, keys: int, strings: int) -> bool:
+    """True when a JSON text whose decoded objects hold `keys` members and `strings` string values in
+    all has no duplicate key (the typed readers count both from their structs).
+
+    Outside a string, a quote only opens or closes one, so each key and string value written takes
+    two quotes, and an escaped quote inside a string adds one. A key written twice adds its quotes
+    (and its value's) to the text but not to the decoded objects: the text holds exactly
+    2 × (keys + strings) quotes only when no key is repeated. Whitespace plays no part, so one count
+    of one byte decides; an escaped quote only makes the count larger (the caller takes the strict path).
+    """
+    return int(np.count_nonzero(np.frombuffer(raw, np.uint8) == _QUOTE)) == 2 * (keys + strings)  # 3x bytes.count
+
+
+_QUOTE = ord('"')
 
 
 def overlapping(texts: Texts, doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:

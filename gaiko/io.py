@@ -200,19 +200,6 @@ def unique_keys(raw: str | bytes, members: int) -> bool:
     return raw.count(b'":') == members and _GAP_BYTES.search(raw) is None
 
 
-def quotes_balance(raw: bytes, keys: int, strings: int) -> bool:
-    """True when a JSON text whose decoded objects hold `keys` members and `strings` string values in
-    all has no duplicate key (the typed readers count both from their structs).
-
-    Outside a string, a quote only opens or closes one, so each key and string value written takes
-    two quotes, and an escaped quote inside a string adds one. A key written twice adds its quotes
-    (and its value's) to the text but not to the decoded objects: the text holds exactly
-    2 × (keys + strings) quotes only when no key is repeated. Whitespace plays no part, so one count
-    of one byte decides; an escaped quote only makes the count larger (the caller takes the strict path).
-    """
-    return raw.count(b'"') == 2 * (keys + strings)
-
-
 _GAP_STR = re.compile('"[ \t\r\n]')  # whitespace after a quote: maybe between a key and its colon
 _GAP_BYTES = re.compile(b'"[ \t\r\n]')
 

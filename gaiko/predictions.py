@@ -11,7 +11,7 @@ part it concerns (a whole line, one entity, one event with its arguments, one ar
 valid remainder is kept so that a lenient caller can score it; every rejected item is counted.
 
 Speed: each line is decoded by msgspec into typed structs (types checked in C), checked for duplicate
-keys by counting key ends (`gaiko.io.unique_keys`), and its items checked in one pass. Any line where
+keys by counting quotes (`gaiko.columns.quotes_balance`), and its items checked in one pass. Any line where
 anything is off takes the plain path (strict `gaiko.io.loads`, then the checks below), so every problem
 and its message are exactly those of the plain path. Several files (shards) may hold the predictions,
 in any order; a document's line is matched when its gold document comes (`PredictionIndex.take`).
@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain, count, repeat
-from operator import attrgetter
+from operator import attrgetter, is_
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
@@ -32,8 +32,9 @@ import numpy as np
 from msgspec import UNSET, UnsetType
 
 from gaiko import schema
-from gaiko.columns import PredictedView, Texts, flat, overlapping, predicted_views, repeated, spans_ok
-from gaiko.io import brief, iter_line_batches, json_problem, loads, nonblank, quotes_balance
+from gaiko.columns import (Flat, GoldBatch, PredictedView, Side, Texts, flat_records, overlapping, predicted_side,
+                           predicted_views, quotes_balance, repeated, spans_ok)
+from gaiko.io import brief, iter_line_batches, json_problem, loads, nonblank
 from gaiko.problems import Problem
 from gaiko.text import overlaps, span_problem
 
@@ -216,7 +217,7 @@ class _Argument(_Span, forbid_unknown_fields=True, gc=False, kw_only=True):
 
 class _Event(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     type: Literal[tuple(schema.EVENT_LABELS)]
-    trigger: _Span | UnsetType = UNSET
+    trigger: _Span  # an event without one is read the plain way, which words the problem
     realis: Literal[tuple(schema.REALIS_VALUES)] | UnsetType = UNSET
     arguments: list[_Argument] | UnsetType = UNSET
 
@@ -238,12 +239,12 @@ def _written(values: list) -> int:
 
 
 def _balanced(raw: bytes, lines: list[_Line]) -> bool:
-    """No key twice in the text typed lines were decoded from (`gaiko.io.quotes_balance`): their keys and
+    """No key twice in the text typed lines were decoded from (`gaiko.columns.quotes_balance`): their keys and
     string values are the required fields of each struct plus each optional field written."""
     entity_lists, event_lists = (list(map(attrgetter(name), lines)) for name in ("entities", "events"))
     entities = list(chain.from_iterable(filter(None, entity_lists)))
     events = list(chain.from_iterable(filter(None, event_lists)))
-    triggers = [t for t in map(attrgetter("trigger"), events) if t is not UNSET]
+    triggers = list(map(attrgetter("trigger"), events))
     argument_lists = list(map(attrgetter("arguments"), events))
     arguments = list(chain.from_iterable(filter(None, argument_lists)))
     texts = _written(list(map(attrgetter("text"), entities + triggers + arguments)))
@@ -265,39 +266,29 @@ def _typed_lines(raws: list[bytes]) -> list[_Line] | None:
     return lines if _balanced(data, lines) else None
 
 
-def _valid_lines(lines: list[_Line | None], texts: Texts) -> np.ndarray:
+def _valid_lines(lines: list[_Line | None], texts: Texts) -> tuple[np.ndarray, Flat]:
     """Which typed lines (None: not a candidate) are valid predictions of the documents of `texts`: the
-    checks of `_check_entities`, `_check_events` and `_check_arguments`, a column at a time."""
-    bad = np.fromiter(map(_is_none, lines), bool, len(lines))
-    candidates = [_EMPTY if line is None else line for line in lines] if bad.any() else lines
-    entities, entity_doc = flat([line.entities or () for line in candidates])
-    events, event_doc = flat([line.events or () for line in candidates])
-    triggers = list(map(attrgetter("trigger"), events))
-    if UNSET in triggers:
-        bad[event_doc[[t is UNSET for t in triggers]]] = True
-        triggers = [_NO_SPAN if t is UNSET else t for t in triggers]
-    arguments, argument_event = flat([e.arguments or () for e in events])
-    columns = {}
-    for name, spans, doc in (("entity", entities, entity_doc), ("trigger", triggers, event_doc),
-                             ("argument", arguments, event_doc[argument_event])):
-        start, end = (np.fromiter(map(attrgetter(field), spans), np.int64, len(spans)) for field in ("start", "end"))
+    checks of `_check_entities`, `_check_events` and `_check_arguments`, a column at a time; and the
+    lines' columns (a document without a line has no items there), which the scorer reads."""
+    bad = np.fromiter(map(is_, lines, repeat(None)), bool, len(lines))
+    made = flat_records([_EMPTY if line is None else line for line in lines] if bad.any() else lines)
+    c, arguments = made.columns, made.arguments
+    entity_doc, event_doc, argument_event = c["entity_doc"], c["event_doc"], c["argument_event"]
+    argument_start, argument_end = (np.fromiter(map(attrgetter(field), arguments), np.int64, len(arguments))
+                                    for field in ("start", "end"))
+    for spans, doc, start, end in ((c["mentions"], entity_doc, c["entity_start"], c["entity_end"]),
+                                   (made.triggers, event_doc, c["trigger_start"], c["trigger_end"]),
+                                   (arguments, event_doc[argument_event], argument_start, argument_end)):
         bad[doc[~spans_ok(texts, doc, start, end, list(map(attrgetter("text"), spans)))]] = True
-        columns[name] = start, end
-    bad[overlapping(texts, entity_doc, *columns["entity"])] = True
-    types = np.fromiter(map(schema.EVENT_INDEX.__getitem__, map(attrgetter("type"), events)), np.int64, len(events))
-    bad[event_doc[repeated(event_doc, types, *columns["trigger"])]] = True
+    bad[overlapping(texts, entity_doc, c["entity_start"], c["entity_end"])] = True
+    bad[event_doc[repeated(event_doc, c["event_type"], c["trigger_start"], c["trigger_end"])]] = True
     roles = np.fromiter(map(schema.ROLE_INDEX.__getitem__, map(attrgetter("role"), arguments)), np.int64,
                         len(arguments))
-    bad[event_doc[argument_event[repeated(argument_event, roles, *columns["argument"])]]] = True
-    return ~bad
-
-
-def _is_none(value: Any) -> bool:
-    return value is None
+    bad[event_doc[argument_event[repeated(argument_event, roles, argument_start, argument_end)]]] = True
+    return ~bad, made
 
 
 _EMPTY = _Line("")
-_NO_SPAN = _Span(0, 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,6 +315,11 @@ def _parse(number: int, raw: bytes, problems: list[Problem]) -> Any:
     except ValueError as e:
         problems.append(Problem(number, json_problem(e), "invalid_json", (("documents", 1),)))
         return None
+
+
+def _views(found: list[_Line | dict | None]) -> list[_Line | PredictedView | None]:
+    """Taken predictions as the scorer reads them: typed lines as they are, checked records as views."""
+    return [r if r is None or isinstance(r, _Line) else predicted_views([r])[0] for r in found]
 
 
 def _as_dict(line: _Line) -> dict:
@@ -440,29 +436,38 @@ class PredictionIndex:
     def take_batch(self, docs: list) -> list[_Line | PredictedView | None]:
         """The valid predictions of a batch of gold documents (structs or views, `gaiko.columns`) as the
         scorer reads them, None where a document has no usable line; their lines' problems are added."""
-        found = self._take(list(map(attrgetter("id"), docs)), list(map(attrgetter("text"), docs)))
-        return [r if r is None or isinstance(r, _Line) else predicted_views([r])[0] for r in found]
+        return _views(self._take(list(map(attrgetter("id"), docs)), list(map(attrgetter("text"), docs)))[0])
+
+    def take_side(self, batch: GoldBatch) -> Side:
+        """`take_batch`'s predictions as the columns the scorer counts (`gaiko.columns.Side`); when every
+        line of the batch is typed and valid, from the columns its checks made."""
+        found, made = self._take(list(map(attrgetter("id"), batch.docs)), list(map(attrgetter("text"), batch.docs)))
+        return predicted_side(found, batch.side, made) if made else predicted_side(_views(found), batch.side)
 
     def take(self, doc: dict) -> dict | None:
         """The valid prediction of a gold document in the documented shape (None when it has no usable
         line); its lines' problems are added to `problems`."""
-        found = self._take([doc["id"]], [doc["text"]])[0]
+        found = self._take([doc["id"]], [doc["text"]])[0][0]
         return _as_dict(found) if isinstance(found, _Line) else found
 
-    def _take(self, ids: list[str], texts: list[str]) -> list[_Line | dict | None]:
+    def _take(self, ids: list[str], texts: list[str]) -> tuple[list[_Line | dict | None], Flat | None]:
         """A typed line that passes the batch checks is taken as it is; any other line of the documents is
-        read by `_checked`."""
+        read by `_checked`. With the predictions, their columns when the checks' columns are theirs (every
+        line typed and valid), else None."""
         typed = list(map(self.typed.pop, ids, repeat(None)))
         where = list(map(self.where.pop, ids, repeat(None)))
-        valid = _valid_lines(typed, Texts(texts)) if typed.count(None) < len(typed) else np.zeros(len(ids), bool)
-        found = [line if ok else None for line, ok in zip(typed, valid.tolist())]
+        if typed.count(None) == len(typed):
+            valid, made = np.zeros(len(ids), bool), None
+        else:
+            valid, made = _valid_lines(typed, Texts(texts))
+        found = typed if valid.all() else [line if ok else None for line, ok in zip(typed, valid.tolist())]
         plain = np.flatnonzero(~valid & np.fromiter(map(bool, where), bool, len(where))).tolist()
         if self.pending:
             plain = sorted({*plain, *(i for i, doc_id in enumerate(ids) if doc_id in self.pending)})
         for i in plain:
             entries = ((*where[i], typed[i]),) if typed[i] is not None else self.pending.pop(ids[i])
             found[i] = self._checked(ids[i], texts[i], entries)
-        return found
+        return found, None if plain else made
 
     def _checked(self, doc_id: str, text: str, entries: tuple[tuple[int, int, Any], ...]) -> dict | None:
         """The plain path: the prediction of one document from its lines (the first usable one), every
@@ -504,7 +509,7 @@ class PredictionIndex:
         by_id = {}
         for first in range(0, len(gold_docs), BATCH):
             batch = gold_docs[first:first + BATCH]
-            for doc, found in zip(batch, self._take([d["id"] for d in batch], [d["text"] for d in batch]), strict=True):
+            for doc, found in zip(batch, self._take([d["id"] for d in batch], [d["text"] for d in batch])[0], strict=True):
                 if found is not None:
                     by_id[doc["id"]] = _as_dict(found) if isinstance(found, _Line) else found
         return by_id

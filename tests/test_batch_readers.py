@@ -4,6 +4,7 @@ fast path must notice (a batch with anything off is read line by line)."""
 
 from __future__ import annotations
 
+import dataclasses
 from unittest import mock
 
 import msgspec
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from gaiko import predictions
 from gaiko.batches import iter_gold_batches
-from gaiko.columns import gold_views
+from gaiko.columns import Side, batch_of, gold_views, predicted_side
 from gaiko.documents import iter_documents
 from gaiko.io import GaikoError, dumps_line
 from gaiko.predictions import PredictionIndex
@@ -136,14 +137,22 @@ def predicted_line(doc: dict, rnd: st.DataObject) -> dict:
     return {"id": doc["id"], "entities": entities, "events": events}
 
 
+def same_side(a: Side, b: Side) -> bool:
+    return all(np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y
+               for x, y in ((getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(Side)))
+
+
 def index_outcome(path, gold: list[dict], plain: bool) -> tuple:
     """Problems and predictions of a file, by the batch readers or (`plain`) line by line."""
     with mock.patch.object(predictions, "_typed_lines", lambda raws: None) if plain else mock.MagicMock(), \
-            mock.patch.object(predictions, "_valid_lines", lambda lines, texts: np.zeros(len(lines), bool)) if plain \
-            else mock.MagicMock():
+            mock.patch.object(predictions, "_valid_lines", lambda lines, texts: (np.zeros(len(lines), bool), None)) \
+            if plain else mock.MagicMock():
         index = PredictionIndex.from_files([path])
         taken = index.take_batch(gold_views(gold))
         problems = [p.format(path) for p in index.finish()]
+        batch = batch_of(gold_views(gold))  # the columns the scorer counts: made by the checks when they can be
+        side = PredictionIndex.from_files([path]).take_side(batch)
+        assert same_side(side, predicted_side(taken, batch.side))
     return problems, [None if t is None else msgspec.to_builtins(predictions.predicted_views(
         [predictions._as_dict(t) if isinstance(t, predictions._Line) else msgspec.to_builtins(t)])[0])
         for t in taken]
