@@ -130,8 +130,13 @@ def cells(rows: np.ndarray, columns: np.ndarray | int, field: int) -> np.ndarray
 def tally(increments: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sparse count rows from count increments: (row, flat column, count) of every non-zero count,
     ordered by row, then column; 12 bytes per count."""
-    flat, values = np.unique(np.concatenate(increments) if increments else np.zeros(0, np.int64),
-                             return_counts=True)
+    flat = np.concatenate(increments) if increments else np.zeros(0, np.int64)
+    if len(flat) and flat.max() < 4 * len(flat):  # cells not much sparser than the increments: count, not sort
+        counts = np.bincount(flat)
+        flat = np.flatnonzero(counts)
+        values = counts[flat]
+    else:
+        flat, values = np.unique(flat, return_counts=True)
     return (flat // WIDTH).astype(np.int32), (flat % WIDTH).astype(np.int32), values.astype(np.int32)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Literal
@@ -21,8 +20,8 @@ import msgspec
 import numpy as np
 
 from gaiko import schema
-from gaiko.columns import (GoldBatch, Texts, batch_of, gold_views, may_repeat, overlapping, quotes_balance, repeated,
-                           spans_ok)
+from gaiko.columns import (Flat, GoldBatch, Texts, batch_of, flat_records, gold_side, gold_views, may_repeat,
+                           overlapping, quotes_balance, repeated, spans_ok)
 from gaiko.documents import METADATA_FIELDS, document_line, refuse_other_formats
 from gaiko.io import iter_line_batches, nonblank
 
@@ -111,7 +110,8 @@ def _typed(raws: list[bytes], seen: set[str]) -> GoldBatch | None:
         docs = _DECODE_BATCH(data)
     except (ValueError, RecursionError):  # msgspec's DecodeError, or bytes that are not UTF-8
         return None
-    batch = batch_of(docs)
+    made = flat_records(docs)
+    batch = GoldBatch(docs, gold_side(docs, made))
     side, events = batch.side, len(batch.side.event_doc)
     entity_ids = list(map(attrgetter("entity_id"), side.mentions))
     keys = (_KEYS["document"] * len(docs) + _KEYS["mention"] * len(entity_ids) + _KEYS["event"] * events
@@ -124,20 +124,20 @@ def _typed(raws: list[bytes], seen: set[str]) -> GoldBatch | None:
     if not quotes_balance(data, keys, strings):
         return None
     ids = list(map(attrgetter("id"), docs))
-    if "" in ids or len(set(ids)) < len(ids) or not seen.isdisjoint(ids) or not _valid(batch, entity_ids):
+    if "" in ids or len(set(ids)) < len(ids) or not seen.isdisjoint(ids) or not _valid(batch, made, entity_ids):
         return None
     seen.update(ids)
     return batch
 
 
-def _valid(batch: GoldBatch, entity_ids: list[str | None]) -> bool:
-    """`gaiko.documents.validate_document` for a batch of typed documents: True when none has a problem."""
+def _valid(batch: GoldBatch, made: Flat, entity_ids: list[str | None]) -> bool:
+    """`gaiko.documents.validate_document` for a batch of typed documents (`made`: their flat records):
+    True when none has a problem."""
     docs, side = batch
     texts = Texts(list(map(attrgetter("text"), docs)))
     if "\r" in texts.joined:
         return False
-    events = list(chain.from_iterable(map(attrgetter("events"), docs)))
-    triggers = list(map(attrgetter("trigger"), events))
+    triggers = made.triggers
     if not spans_ok(texts, np.concatenate([side.entity_doc, side.event_doc]),
                     np.concatenate([side.entity_start, side.trigger_start]),
                     np.concatenate([side.entity_end, side.trigger_end]),
@@ -146,7 +146,7 @@ def _valid(batch: GoldBatch, entity_ids: list[str | None]) -> bool:
     if len(overlapping(texts, side.entity_doc, side.entity_start, side.entity_end)):
         return False
     if may_repeat(side.entity_doc, list(map(attrgetter("id"), side.mentions))) or may_repeat(
-            side.event_doc, list(map(attrgetter("id"), events))):
+            side.event_doc, list(map(attrgetter("id"), made.events))):
         return False
     if entity_ids.count(None) < len(entity_ids):
         for m in side.mentions:

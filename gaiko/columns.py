@@ -161,16 +161,17 @@ def _items(records: list, field: str) -> list:
 
 
 class Flat(NamedTuple):
-    """One side's records as columns (the fields of `Side` they give), with their triggers and arguments
-    in column order."""
+    """One side's records as columns (the fields of `Side` they give), with their events, triggers and
+    arguments in column order."""
 
     columns: dict[str, Any]
+    events: list
     triggers: list
     arguments: list
 
 
 def flat_records(records: list) -> Flat:
-    """The entity and event columns of records (gold or predicted), and their triggers and arguments."""
+    """The entity and event columns of records (gold or predicted), and their events, triggers and arguments."""
     mentions, entity_doc = flat(_items(records, "entities"))
     events, event_doc = flat(_items(records, "events"))
     triggers = list(map(attrgetter("trigger"), events))
@@ -187,18 +188,18 @@ def flat_records(records: list) -> Flat:
         "trigger_start": _ints(list(map(attrgetter("start"), triggers))),
         "trigger_end": _ints(list(map(attrgetter("end"), triggers))), "event_realis": realis,
         "argument_event": argument_event, "documents": len(records), "mentions": mentions}
-    return Flat(columns, triggers, arguments)
+    return Flat(columns, events, triggers, arguments)
 
 
 def _index(keys: list[tuple], rows: np.ndarray) -> dict[tuple, int]:
     return dict(zip(keys, rows.tolist()))
 
 
-def gold_side(docs: list) -> Side:
-    """The columns of gold documents (views or typed gold structs). An argument takes the offsets and the
-    entity of the mention it names (an unknown mention, which only an unchecked document has: -1 and
-    the offsets 0-0)."""
-    columns, _, arguments = flat_records(docs)
+def gold_side(docs: list, made: Flat | None = None) -> Side:
+    """The columns of gold documents (views or typed gold structs); `made`: their `flat_records` when
+    already made. An argument takes the offsets and the entity of the mention it names (an unknown
+    mention, which only an unchecked document has: -1 and the offsets 0-0)."""
+    columns, _, _, arguments = made or flat_records(docs)
     mentions = columns["mentions"]
     doc = columns["event_doc"][columns["argument_event"]].tolist()
     rows = np.flatnonzero(np.isin(columns["entity_doc"], doc))  # the mentions of documents with arguments
@@ -218,7 +219,7 @@ def predicted_side(predictions: list, gold: Side, made: Flat | None = None) -> S
     """The columns of the predictions for a batch of gold documents (None where a document has none),
     given the gold's; `made`: the predictions' `flat_records` when already made. A predicted argument
     names the entity of the gold mention at the same offsets, else only its span."""
-    columns, _, arguments = made or flat_records(predictions)
+    columns, _, _, arguments = made or flat_records(predictions)
     columns["documents"] = len(predictions) - predictions.count(None)
     doc = columns["event_doc"][columns["argument_event"]].tolist()
     start, end = list(map(attrgetter("start"), arguments)), list(map(attrgetter("end"), arguments))

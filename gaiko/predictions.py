@@ -336,6 +336,16 @@ def _as_dict(line: _Line) -> dict:
             "events": events}
 
 
+def _place(file: int, line: int) -> int:
+    """A file's line as one integer (cheaper to hold per document than a tuple)."""
+    return (file << 32) + line
+
+
+def _located(place: int) -> tuple[int, int]:
+    """(file, line) of a `_place`."""
+    return divmod(place, 1 << 32)
+
+
 class PredictionIndex:
     """Prediction lines of one or more files, parsed and held by document id until their gold document
     comes (`take_batch`, `take`); `finish` reports the lines whose document never came. Problems that
@@ -344,9 +354,9 @@ class PredictionIndex:
     def __init__(self):
         self.shard = False  # several files: each problem names its file
         self.files: list[str] = []
-        # The one typed line of a document (most documents), with where it is (file index, line)...
+        # The one typed line of a document (most documents), with where it is (`_place`: file index, line)...
         self.typed: dict[str, _Line] = {}
-        self.where: dict[str, tuple[int, int]] = {}
+        self.where: dict[str, int] = {}
         # ...and every other document's (file index, line, record)s: plain records, or several lines.
         self.pending: dict[str, tuple[tuple[int, int, Any], ...]] = {}
         self.problems: list[Problem] = []
@@ -392,15 +402,14 @@ class PredictionIndex:
         raws = nonblank(lines)
         typed = _typed_lines(raws) if raws else []
         if typed is not None:
-            numbers = count(first) if raws is lines else (n for n, raw in enumerate(lines, start=first) if raw.strip())
             if raws is lines:
                 by_id = dict(zip(map(attrgetter("id"), typed), typed))
                 if len(by_id) == len(typed) and self.typed.keys().isdisjoint(by_id) \
                         and self.pending.keys().isdisjoint(by_id):  # no id twice
                     self.typed.update(by_id)
-                    self.where.update(zip(by_id, zip(repeat(file), numbers)))
+                    self.where.update(zip(by_id, count(_place(file, first))))
                     return len(typed)
-                numbers = count(first)
+            numbers = count(first) if raws is lines else (n for n, raw in enumerate(lines, start=first) if raw.strip())
             records = zip(numbers, typed)
         else:
             records = ((number, _parse(number, raw, problems)) for number, raw in enumerate(lines, start=first))
@@ -418,9 +427,9 @@ class PredictionIndex:
     def _add(self, doc_id: str, entry: tuple[int, int, Any]) -> None:
         """Hold a record for its document: alone and typed in `typed`, else with the others in `pending`."""
         if doc_id in self.typed:  # a second line: both are read the plain way
-            self.pending[doc_id] = ((*self.where.pop(doc_id), self.typed.pop(doc_id)),)
+            self.pending[doc_id] = ((*_located(self.where.pop(doc_id)), self.typed.pop(doc_id)),)
         if isinstance(entry[2], _Line) and doc_id not in self.pending:
-            self.typed[doc_id], self.where[doc_id] = entry[2], entry[:2]
+            self.typed[doc_id], self.where[doc_id] = entry[2], _place(*entry[:2])
         else:
             self.pending[doc_id] = self.pending.get(doc_id, ()) + (entry,)
 
@@ -465,7 +474,7 @@ class PredictionIndex:
         if self.pending:
             plain = sorted({*plain, *(i for i, doc_id in enumerate(ids) if doc_id in self.pending)})
         for i in plain:
-            entries = ((*where[i], typed[i]),) if typed[i] is not None else self.pending.pop(ids[i])
+            entries = ((*_located(where[i]), typed[i]),) if typed[i] is not None else self.pending.pop(ids[i])
             found[i] = self._checked(ids[i], texts[i], entries)
         return found, None if plain else made
 
@@ -494,7 +503,7 @@ class PredictionIndex:
 
     def finish(self) -> list[Problem]:
         """Every problem, in file and line order, after reporting the lines of unknown documents."""
-        unknown = [(doc_id, ((*self.where[doc_id], line),)) for doc_id, line in self.typed.items()]
+        unknown = [(doc_id, ((*_located(self.where[doc_id]), line),)) for doc_id, line in self.typed.items()]
         for doc_id, entries in [*unknown, *self.pending.items()]:
             for file, number, record in entries:
                 plain = msgspec.to_builtins(record) if isinstance(record, _Line) else record

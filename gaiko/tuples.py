@@ -9,6 +9,8 @@ predicted argument's entity is the gold mention's at the same offsets.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import is_not
 from typing import TYPE_CHECKING, Any
 
 from gaiko import schema
@@ -94,5 +96,6 @@ def event_tuples(side: Side, positions: bool = False) -> EventTuples:
             for key, at in zip(rows, columns[where]):
                 if first.get(key, at + 1) > at:
                     first[key] = at
-    t.realis.update(x for x in zip(*(columns[name] for name in REALIS_COLUMNS)) if x[3] is not None)
+    realis = columns["realis"]
+    t.realis.update(compress(zip(*(columns[name] for name in REALIS_COLUMNS)), map(is_not, realis, repeat(None))))
     return t
