@@ -148,14 +148,26 @@ def _resampled(rows: _Rows, n_resamples: int, seed: int, keys: int) -> Iterator[
         yield rows.sums(rows.weights(rng, size)).reshape(size, keys, 4)
 
 
-def _interval(values: np.ndarray) -> list[float]:
-    """Percentile interval of resampled scores; NaN (score undefined in a resample) is left out."""
+def _intervals(values: np.ndarray) -> list[list[float]]:
+    """Percentile intervals of the resampled scores of each column (resamples × columns), as
+    `np.percentile` gives them on the column's finite values (NaN: score undefined in a resample),
+    for all columns at once; [0, 0] for a column without any."""
     tail = (1 - CONFIDENCE) / 2 * 100
-    finite = values[~np.isnan(values)]
-    if not len(finite):
-        return [0.0, 0.0]
-    low, high = np.percentile(finite, [tail, 100 - tail])
-    return [float(low), float(high)]
+    q = np.true_divide([tail, 100 - tail], 100)[:, None]
+    ordered = np.sort(values, axis=0)  # NaN last
+    finite = values.shape[0] - np.isnan(values).sum(0)
+    last = np.maximum(finite - 1, 0)
+    index = (finite - 1) * q  # numpy's "linear" method, step by step
+    below = np.floor(index)
+    top = index >= finite - 1
+    columns = np.arange(values.shape[1])
+    a = ordered[np.where(top, last, below).astype(np.int64), columns]
+    b = ordered[np.where(top, last, below + 1).astype(np.int64), columns]
+    gamma = index - np.where(top, -1, below)
+    difference = b - a
+    out = np.where(gamma >= 0.5, b - difference * (1 - gamma), a + difference * gamma)
+    out[:, finite == 0] = 0.0
+    return out.T.tolist()
 
 
 def resampled_scores(counts: Counts | np.ndarray, n_resamples: int, seed: int) -> dict[tuple, np.ndarray]:
@@ -178,7 +190,8 @@ def resampled_scores(counts: Counts | np.ndarray, n_resamples: int, seed: int) -
 
 def intervals(counts: Counts | np.ndarray, n_resamples: int, seed: int) -> dict[tuple, list[float]]:
     """95% percentile intervals of F1 for every key and every macro F1 (accuracy for realis)."""
-    return {key: _interval(values) for key, values in resampled_scores(counts, n_resamples, seed).items()}
+    scores = resampled_scores(counts, n_resamples, seed)
+    return dict(zip(scores, _intervals(np.stack(list(scores.values()), axis=1)), strict=True))
 
 
 def _paired_rows(counts_a: Counts | np.ndarray, counts_b: Counts | np.ndarray) -> tuple[Counts, Counts, _Rows]:
@@ -216,7 +229,7 @@ def paired_test(counts_a: Counts | np.ndarray, counts_b: Counts | np.ndarray, n_
         else:
             p = float(np.mean(np.sign(delta) * resampled > 2 * abs(delta)))
         out[k] = {"a": float(observed_a[k]), "b": float(observed_b[k]), "delta": delta, "p_value": p,
-                  "ci": _interval(resampled) if len(resampled) else [delta, delta]}
+                  "ci": _intervals(resampled[:, None])[0] if len(resampled) else [delta, delta]}
     return out
 
 

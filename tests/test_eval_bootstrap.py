@@ -7,8 +7,10 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from gaiko.eval.bootstrap import _Rows, compare, resampled_sums
+from gaiko.eval.bootstrap import CONFIDENCE, _intervals, _Rows, compare, resampled_sums
 from gaiko.eval.counts import WIDTH
 from gaiko.eval.metrics import count, count_documents, merge, score, score_documents
 
@@ -82,6 +84,18 @@ def test_pool_weights_have_the_moments_of_drawing_every_unit_with_replacement():
     assert np.allclose(weights.var(0), n * p * (1 - p), rtol=0.2)
     covariance = np.cov(weights[:, 0], weights[:, 2:].sum(1))[0, 1]  # a large pool against all small ones
     assert covariance == pytest.approx(-n * p[0] * p[2:].sum(), rel=0.2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 40).flatmap(lambda n: st.lists(st.lists(
+    st.one_of(st.none(), st.floats(0, 1), st.sampled_from([0.0, 0.5, 1.0])), min_size=n, max_size=n), min_size=1, max_size=4)))
+def test_intervals_of_all_columns_at_once_are_numpys_percentiles(columns):
+    values = np.array([[np.nan if x is None else x for x in column] for column in columns]).T
+    tail, expected = (1 - CONFIDENCE) / 2 * 100, []
+    for column in values.T:
+        finite = column[~np.isnan(column)]
+        expected.append(np.percentile(finite, [tail, 100 - tail]).tolist() if len(finite) else [0.0, 0.0])
+    assert _intervals(values) == expected
 
 
 def test_sums_stay_exact_where_float32_would_round():
