@@ -64,7 +64,9 @@ class _Rows:
         renumber[np.concatenate([np.flatnonzero(large), np.flatnonzero(~large)])] = np.arange(len(sizes))
         self.n_large = int(large.sum())
         self.sizes = np.bincount(renumber[pool], minlength=len(sizes))
-        self.unit_pool = np.repeat(np.arange(len(sizes) - self.n_large, dtype=np.int32), self.sizes[self.n_large:])
+        small = len(sizes) - self.n_large  # the gather of each draw's pool is cheapest from the smallest table
+        self.unit_pool = np.repeat(np.arange(small, dtype=np.uint16 if small <= 2**16 else np.int32),
+                                   self.sizes[self.n_large:])
         keep = representative[units] == units
         self.pool_of_entry, self.column_of_entry = renumber[pool[units[keep]]], columns[keep]
         self.value_of_entry = values[keep]
@@ -73,7 +75,9 @@ class _Rows:
         self.dtype = np.float32 if n * int(values.max(initial=0)) < 2**24 else np.float64
         self._dense: list[np.ndarray] | None = None
         by_pool = np.argsort(self.pool_of_entry, kind="stable")
-        self._entries = (self.pool_of_entry[by_pool], self.column_of_entry[by_pool], self.value_of_entry[by_pool])
+        self.used = np.unique(self.column_of_entry)  # the products skip columns that are zero in every row
+        self._entries = (self.pool_of_entry[by_pool], np.searchsorted(self.used, self.column_of_entry[by_pool]),
+                         self.value_of_entry[by_pool])
 
     @classmethod
     def of(cls, counts: Counts | np.ndarray) -> _Rows:
@@ -88,7 +92,8 @@ class _Rows:
         out = np.empty((block, k), dtype=self.dtype)
         out[:, :self.n_large] = drawn[:, :-1]
         rest = drawn[:, -1]
-        pools = self.unit_pool[rng.integers(0, small_units, size=int(rest.sum()), dtype=np.int32)] if small_units else rest[:0]
+        draws = rng.integers(0, small_units, size=int(rest.sum()), dtype=np.int32) if small_units else rest[:0]
+        pools = np.take(self.unit_pool, draws)
         ends = np.cumsum(rest)
         for row, (start, end) in enumerate(zip((ends - rest).tolist(), ends.tolist())):
             out[row, self.n_large:] = np.bincount(pools[start:end], minlength=k - self.n_large)
@@ -97,23 +102,27 @@ class _Rows:
     def sums(self, weights: np.ndarray) -> np.ndarray:
         """Summed count rows of resamples with the given pool weights (block × width): dense products of
         integers, so exact."""
-        out = np.zeros((len(weights), self.width), dtype=self.dtype)
+        used = np.zeros((len(weights), len(self.used)), dtype=self.dtype)
         for start, rows in self._dense_rows():
-            out += weights[:, start:start + len(rows)].astype(self.dtype, copy=False) @ rows
-        return out.astype(float)
+            used += weights[:, start:start + len(rows)].astype(self.dtype, copy=False) @ rows
+        out = np.zeros((len(weights), self.width))
+        out[:, self.used] = used
+        return out
 
     def _dense_rows(self) -> Iterator[tuple[int, np.ndarray]]:
-        """The pools' rows as dense blocks (first pool, rows); kept between calls when they are small."""
+        """The pools' rows (their `used` columns) as dense blocks (first pool, rows); kept between calls when
+        they are small."""
         if self._dense is not None:
             yield from self._dense
             return
         pools, columns, values = self._entries
-        k, step = len(self.sizes), max(1, _DENSE_BLOCK // self.width)
-        kept = [] if k * self.width <= _DENSE_KEPT else None
+        k, width = len(self.sizes), len(self.used)
+        step = max(1, _DENSE_BLOCK // max(1, width))
+        kept = [] if k * width <= _DENSE_KEPT else None
         for start in range(0, k, step):
             stop = min(k, start + step)
             lo, hi = np.searchsorted(pools, [start, stop])
-            rows = np.zeros((stop - start, self.width), dtype=self.dtype)
+            rows = np.zeros((stop - start, width), dtype=self.dtype)
             rows[pools[lo:hi] - start, columns[lo:hi]] = values[lo:hi]
             if kept is not None:
                 kept.append((start, rows))
