@@ -131,8 +131,8 @@ def tally(increments: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndar
     """Sparse count rows from count increments: (row, flat column, count) of every non-zero count,
     ordered by row, then column; 12 bytes per count."""
     flat = np.concatenate(increments) if increments else np.zeros(0, np.int64)
-    if len(flat) and flat.max() < 4 * len(flat):  # cells not much sparser than the increments: count, not sort
-        counts = np.bincount(flat)
+    if len(flat) and flat.max() < min(16 * len(flat), 1 << 23):  # cells not much sparser than the increments:
+        counts = np.bincount(flat)  # count per cell, not sort the increments
         flat = np.flatnonzero(counts)
         values = counts[flat]
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import warnings
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -262,3 +263,13 @@ def test_missing_document_counts_as_predicting_nothing():
     report = score_documents([NER_GOLD, EVENT_GOLD], {})
     assert micro(report, "strict") == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "tp": 0, "fp": 0, "fn": 10}
     assert report["counts"]["documents_without_prediction"] == 2 and report["documents"] == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 40 * WIDTH), max_size=60), max_size=5), st.booleans())
+def test_tally_counts_each_cell_whether_cells_are_dense_or_sparse(increments, sparse):
+    arrays = [np.array(cells, dtype=np.int64) * (997 if sparse else 1) for cells in increments]  # far apart: sorted
+    rows, columns, values = tally(arrays)
+    expected = Counter(int(x) for a in arrays for x in a)
+    assert dict(zip((rows.astype(np.int64) * WIDTH + columns).tolist(), values.tolist())) == expected
+    assert list(rows.astype(np.int64) * WIDTH + columns) == sorted(expected)
