@@ -56,8 +56,8 @@ class _Rows:
         pool = np.empty(n, dtype=np.int64)
         pool[order] = np.cumsum(first) - 1
         representative = order[first][pool]  # per unit: the first unit of its pool
-        if not _equal_rows(units, columns, values, n, representative):  # a hash collision: no pooling
-            pool, representative = np.arange(n), np.arange(n)
+        if not _equal_rows(units, columns, values, n, representative):  # a hash collision: pool by the rows
+            pool, representative = _pools_by_rows(units, columns, values, n)
         sizes = np.bincount(pool, minlength=int(pool.max()) + 1 if n else 0)
         large = sizes >= _BINOMIAL_POOL
         renumber = np.empty(len(sizes), dtype=np.int64)
@@ -129,6 +129,19 @@ class _Rows:
             yield start, rows
         if kept is not None:
             self._dense = kept
+
+
+def _pools_by_rows(units, columns, values, n) -> tuple[np.ndarray, np.ndarray]:
+    """Pools of equal rows found by comparing the rows themselves (each pool, and the first unit of each
+    unit's pool), numbered in the order of the rows' bytes: slower than hashing, as independent of the order
+    of the units."""
+    bounds = np.searchsorted(units, np.arange(n + 1)).tolist()
+    rows = [columns[a:b].tobytes() + values[a:b].astype(np.int64).tobytes() for a, b in zip(bounds, bounds[1:])]
+    number = {row: i for i, row in enumerate(sorted(set(rows)))}
+    pool = np.array([number[row] for row in rows], dtype=np.int64)
+    first = np.full(len(number), n, dtype=np.int64)
+    np.minimum.at(first, pool, np.arange(n))
+    return pool, first[pool]
 
 
 def _equal_rows(units, columns, values, n, representative) -> bool:

@@ -290,7 +290,7 @@ def build_documents(gold_docs: list[dict], records: list[dict[str, dict]], sides
                         "href": f"#{target.id}" if target else None}
                 argument_rows.setdefault((etype, el.start, el.end), [[] for _ in sides])[col].append(cell)
         by_offsets = sorted(argument_rows.items(), key=lambda row: (row[0][1], row[0][2], row[0][0]))
-        views.append({"index": index, "id": doc_id, "title": doc.get("title", ""), "columns": columns,
+        views.append({"index": index, "id": doc_id, "title": doc.get("title") or "", "columns": columns,
                       "events": [{"start": s, "end": e, "cells": cells}
                                  for (s, e), cells in sorted(trigger_rows.items())],
                       "arguments": [{"type": t, "start": s, "end": e, "cells": cells}

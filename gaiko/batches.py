@@ -110,6 +110,8 @@ def _typed(raws: list[bytes], seen: set[str]) -> GoldBatch | None:
         docs = _DECODE_BATCH(data)
     except (ValueError, RecursionError):  # msgspec's DecodeError, or bytes that are not UTF-8
         return None
+    if len(docs) != len(raws):  # a line of two objects joined by a comma, which the line path refuses
+        return None
     made = flat_records(docs)
     batch = GoldBatch(docs, gold_side(docs, made))
     side, events = batch.side, len(batch.side.event_doc)

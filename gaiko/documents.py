@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import msgspec
 
 from gaiko import schema
-from gaiko.io import GaikoError, brief, decoded_line, iter_lines, jsonl_value, loads, read_head, unique_keys
+from gaiko.io import GaikoError, blank, brief, decoded_line, iter_lines, jsonl_value, loads, read_head, unique_keys
 from gaiko.problems import Problem
 from gaiko.text import overlaps, span_problem
 
@@ -218,7 +218,7 @@ def document_line(path: str | Path, head: bytes, seen: set[str], number: int, ra
     validated document, added to the ids `seen`; None for a blank line; else the error."""
     try:
         line = decoded_line(path, number, raw)
-        if not line.strip():
+        if blank(line):
             return None
         doc = jsonl_value(path, number, line, _decode_document)
     except GaikoError as e:

@@ -108,6 +108,15 @@ def nonblank(lines: list[bytes]) -> list[bytes]:
     return lines if all(map(bytes.strip, lines)) else [line for line in lines if line.strip()]
 
 
+def blank(line: str) -> bool:
+    """Whether a decoded line is blank: only ASCII whitespace, as `nonblank` (`str.strip` would also
+    take U+3000 and other Unicode spaces for blank, and skip such a line silently)."""
+    return not line.strip(_ASCII_SPACE)
+
+
+_ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() strips
+
+
 def _line_blocks(path: str | os.PathLike, max_bytes: int | None) -> Iterator[list[bytes]]:
     limit = input_limit() if max_bytes is None else max_bytes
     with _open_regular(path) as file:
@@ -277,7 +286,7 @@ def iter_jsonl(path: str | os.PathLike, text: str | None = None,
     lines = (decoded_line(path, n, raw) for n, raw in enumerate(iter_lines(path), start=1)) if text is None \
         else text.split("\n")
     for number, line in enumerate(lines, start=1):
-        if line.strip():
+        if not blank(line):
             yield number, jsonl_value(path, number, line, decode)
 
 

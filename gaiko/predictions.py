@@ -34,7 +34,7 @@ from msgspec import UNSET, UnsetType
 from gaiko import schema
 from gaiko.columns import (Flat, GoldBatch, PredictedView, Side, Texts, flat_records, overlapping, predicted_side,
                            predicted_views, quotes_balance, repeated, spans_ok)
-from gaiko.io import brief, iter_line_batches, json_problem, loads, nonblank
+from gaiko.io import blank, brief, iter_line_batches, json_problem, loads, nonblank
 from gaiko.problems import Problem
 from gaiko.text import overlaps, span_problem
 
@@ -172,7 +172,8 @@ def _check_events(line: int, events: list, text: str, problems: list[Problem]) -
 def _id_problem(record: Any) -> tuple[str, str] | None:
     """What makes a record unusable before its document is known: not an object, no string id."""
     if not isinstance(record, dict):
-        return "not_an_object", f"each line must be a JSON object, got {type(record).__name__}"
+        got = "null" if record is None else type(record).__name__
+        return "not_an_object", f"each line must be a JSON object, got {got}"
     if not isinstance(record.get("id"), str):
         return "missing_id", f"'id' must be a string, got {brief(record.get('id'))}"
     return None
@@ -263,7 +264,7 @@ def _typed_lines(raws: list[bytes]) -> list[_Line] | None:
         lines = _DECODE_LINES(data)
     except (ValueError, RecursionError):  # msgspec's DecodeError, or bytes that are not UTF-8
         return None
-    return lines if _balanced(data, lines) else None
+    return lines if len(lines) == len(raws) and _balanced(data, lines) else None  # one object a line
 
 
 def _valid_lines(lines: list[_Line | None], texts: Texts) -> tuple[np.ndarray, Flat]:
@@ -295,15 +296,16 @@ _EMPTY = _Line("")
 # Reading lines, matching them to gold documents
 
 def _parse(number: int, raw: bytes, problems: list[Problem]) -> Any:
-    """A line's typed struct (fast path) or plain object; None (and a problem) when it is no JSON object."""
+    """A line's typed struct (fast path) or plain value (JSON null included); `_NO_LINE` for a blank
+    line, and with a problem for one that is no JSON."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         problems.append(Problem(number, f"not UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}",
                                 "not_utf8", (("documents", 1),)))
-        return None
-    if not line.strip():
-        return None
+        return _NO_LINE
+    if blank(line):
+        return _NO_LINE
     try:
         typed = _DECODE_LINE(raw)
         if _balanced(raw, [typed]):
@@ -314,7 +316,10 @@ def _parse(number: int, raw: bytes, problems: list[Problem]) -> Any:
         return loads(line)
     except ValueError as e:
         problems.append(Problem(number, json_problem(e), "invalid_json", (("documents", 1),)))
-        return None
+        return _NO_LINE
+
+
+_NO_LINE = object()  # what `_parse` gives for a line without a record
 
 
 def _views(found: list[_Line | dict | None]) -> list[_Line | PredictedView | None]:
@@ -415,7 +420,7 @@ class PredictionIndex:
             records = ((number, _parse(number, raw, problems)) for number, raw in enumerate(lines, start=first))
         found = 0
         for number, record in records:
-            if record is None:
+            if record is _NO_LINE:
                 continue
             found += 1
             if not isinstance(record, _Line) and (bad := _id_problem(record)):

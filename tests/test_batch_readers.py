@@ -62,6 +62,8 @@ GOLD_EDITS = {
     "mention text": lambda line: line.replace('"id":"m1","label"', '"id":"m1","label"', 1).replace(
         '"text":"', '"text":"z', 2),
     "id": lambda line: line.replace('"id":"d', '"id":"d0', 1),
+    "two documents on a line": lambda line: line + "," + line.replace('"id":"d', '"id":"e', 1),
+    "ideographic space": lambda line: "\u3000",
 }
 
 
@@ -124,6 +126,9 @@ PREDICTION_EDITS = {
                                                     '{"role":"actor","start":0,"end":1},', 1),
     "unknown document": lambda line: line.replace('"id":"d', '"id":"zz', 1),
     "bom": lambda line: "\ufeff" + line,
+    "two objects on a line": lambda line: line + ',{"id":"zz"}',
+    "null": lambda line: "null",
+    "ideographic space": lambda line: "\u3000",
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gaiko.eval import bootstrap
 from gaiko.eval.bootstrap import CONFIDENCE, _intervals, _Rows, compare, resampled_sums
 from gaiko.eval.counts import WIDTH
 from gaiko.eval.metrics import count, count_documents, merge, score, score_documents
@@ -118,6 +119,19 @@ def test_intervals_depend_on_the_rows_not_their_order_and_merged_parts_score_as_
     assert score(count(shuffled, pred), bootstrap=300, seed=5) == whole
     parts = [count(shuffled[i:i + 7], pred) for i in range(0, len(gold), 7)]
     assert score(merge(parts[::-1]), bootstrap=300, seed=5) == whole
+
+
+def test_a_hash_collision_pools_by_the_rows_and_keeps_intervals_independent_of_order(monkeypatch):
+    """When two different rows share their hashes, pooling compares the rows themselves: the pools are
+    the same, and the intervals still do not depend on the order of the documents."""
+    gold, pred = corpus(n_docs=60)
+    hashed = _Rows.of(count(gold, pred))
+    monkeypatch.setattr(bootstrap, "_equal_rows", lambda *args: False)
+    compared = _Rows.of(count(gold, pred))
+    assert sorted(compared.sizes.tolist()) == sorted(hashed.sizes.tolist())
+    whole = score(count(gold, pred), bootstrap=300, seed=5)
+    order = np.random.default_rng(1).permutation(len(gold))
+    assert score(count([gold[i] for i in order], pred), bootstrap=300, seed=5) == whole
 
 
 def test_few_units_warn_with_the_number_of_distinct_resamples():

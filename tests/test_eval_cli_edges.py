@@ -55,6 +55,21 @@ def test_a_gold_file_that_is_not_json_lines_is_one_error_naming_its_format(kind,
     assert "not JSON lines" in err and ".to_json(" in err
 
 
+@pytest.mark.parametrize("line, named", [("\u3000", "2: invalid JSON"), ("null", "2: each line must be a JSON object"),
+                                         ("two", "2: invalid JSON: Extra data")])
+def test_a_gold_line_that_is_not_one_document_is_an_error_with_and_without_a_report(line, named, tmp_path, capsys):
+    """A line of Unicode spaces is not blank, null is no document, and two documents joined by a comma
+    on one line are not one: each is refused by the streaming reader and by the one --out uses."""
+    docs = [json.dumps(d, ensure_ascii=False) for d in load_split("test")]
+    another = json.dumps({**load_split("test")[0], "id": "another"}, ensure_ascii=False)
+    lines = [docs[0], docs[1] + "," + another] if line == "two" else [docs[0], line, docs[1]]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for extra in ([], ["--out", str(tmp_path / "report")]):
+        code, out, err = run(capsys, "score", "--pred", LEXICON, "--gold", gold, "--json", *extra)
+        assert code == 2 and err.count("\n") == 1 and f"{gold}:{named}" in err, err
+
+
 def without_events(docs):
     return [{**d, "events": []} for d in docs]
 

@@ -404,3 +404,13 @@ def test_show_refuses_bad_input_with_one_line(files, tmp_path, capsys):
         err = capsys.readouterr().err.splitlines()
         assert len(err) == 1 and err[0].startswith("gaiko show: error: ") and message in err[0], err
         assert not out.exists()
+
+
+def test_pages_of_a_gold_without_titles(files, tmp_path):
+    """A title may be null in the gold: the pages show none instead of failing."""
+    _, pred, _, _ = files
+    gold = write_jsonl(tmp_path / "gold.jsonl", [{**doc, "title": None} for doc in GOLD])
+    assert main(["score", "--pred", str(pred), "--gold", str(gold), "--out", str(tmp_path / "report")]) == 0
+    assert main(["show", "--gold", str(gold), "--out", str(tmp_path / "show.html")]) == 0
+    for page in (tmp_path / "report" / "report.html", tmp_path / "show.html"):
+        assert ">None<" not in page.read_text(encoding="utf-8")
