@@ -24,6 +24,7 @@ CONFIDENCE = 0.95
 FEW_UNITS = 10  # below this many units the report warns how few distinct resamples there are
 EXACT_MAX_UNITS = 16  # the sign-flip test enumerates 2^m assignments of the m units where systems differ
 _WEIGHTS = 1 << 23  # pool weights held at once: resamples are drawn in blocks of this many over the pools
+_DRAWN = 100  # resamples whose integer draws are made at once
 _BINOMIAL_POOL = 12  # a pool this large gets one binomial draw per resample (as dear as about 12 integer draws)
 _DENSE_BLOCK = 1 << 22  # values in one dense block of pool rows
 _DENSE_KEPT = 1 << 24  # pool rows with up to this many values are kept dense for all resamples
@@ -91,12 +92,13 @@ class _Rows:
         drawn = rng.multinomial(self.n, np.append(self.sizes[:self.n_large], small_units) / self.n, size=block)
         out = np.empty((block, k), dtype=self.dtype)
         out[:, :self.n_large] = drawn[:, :-1]
-        rest = drawn[:, -1]
-        draws = rng.integers(0, small_units, size=int(rest.sum()), dtype=np.int32) if small_units else rest[:0]
-        pools = np.take(self.unit_pool, draws)
-        ends = np.cumsum(rest)
-        for row, (start, end) in enumerate(zip((ends - rest).tolist(), ends.tolist())):
-            out[row, self.n_large:] = np.bincount(pools[start:end], minlength=k - self.n_large)
+        for first in range(0, block, _DRAWN):  # the draws of a few resamples at a time stay in the cache
+            rest = drawn[first:first + _DRAWN, -1]
+            draws = rng.integers(0, small_units, size=int(rest.sum()), dtype=np.int32) if small_units else rest[:0]
+            pools = np.take(self.unit_pool, draws)
+            ends = np.cumsum(rest)
+            for row, (start, end) in enumerate(zip((ends - rest).tolist(), ends.tolist()), start=first):
+                out[row, self.n_large:] = np.bincount(pools[start:end], minlength=k - self.n_large)
         return out
 
     def sums(self, weights: np.ndarray) -> np.ndarray:
