@@ -105,7 +105,7 @@ def iter_gold_batches(path: str | Path, size: int = BATCH) -> Iterator[GoldBatch
 def _typed(raws: list[bytes], seen: set[str]) -> GoldBatch | None:
     """The lines as typed structs with their columns, when every line is a valid document in the full
     shape, with no key twice and no id seen before (then added to `seen`); else None."""
-    data = b"[" + b",".join(raws) + b"]"
+    data = b"".join((b"[", b",".join(raws), b"]"))  # one copy fewer than adding
     try:
         docs = _DECODE_BATCH(data)
     except (ValueError, RecursionError):  # msgspec's DecodeError, or bytes that are not UTF-8

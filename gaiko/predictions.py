@@ -259,7 +259,7 @@ def _balanced(raw: bytes, lines: list[_Line]) -> bool:
 def _typed_lines(raws: list[bytes]) -> list[_Line] | None:
     """Non-blank lines as typed structs, decoded in one call, when every one has the typed shape and no
     key twice; else None (each line is then read alone)."""
-    data = b"[" + b",".join(raws) + b"]"
+    data = b"".join((b"[", b",".join(raws), b"]"))  # one copy fewer than adding
     try:
         lines = _DECODE_LINES(data)
     except (ValueError, RecursionError):  # msgspec's DecodeError, or bytes that are not UTF-8
