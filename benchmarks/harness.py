@@ -29,8 +29,7 @@ from gaiko.batches import _DECODE_BATCH, BATCH, iter_gold_batches
 from gaiko.columns import batch_of, predicted_side
 from gaiko.eval.matching import count_sides
 from gaiko.eval.metrics import score_documents
-from gaiko.eval.stream import paused_gc
-from gaiko.io import iter_line_batches, nonblank
+from gaiko.io import iter_line_batches, nonblank, paused_gc
 from gaiko.predictions import PredictionIndex
 
 

@@ -30,6 +30,7 @@ from gaiko.documents import entity_spans
 from gaiko.eval.counts import FN, FP, KEY_INDEX, PARTIAL, REALIS, TP, TYPE_COLUMNS, Counts, Items
 from gaiko.eval.counts import cells as _cells
 from gaiko.eval.counts import tally
+from gaiko.io import paused_gc
 from gaiko.text import sentences
 from gaiko.tuples import EVENT_METRICS, SLOTS, EventTuples, event_tuples
 
@@ -340,9 +341,10 @@ def count_in_detail(gold_docs: list[dict], predictions_by_id: dict[str, dict], d
     """Counts, and with `details` the error rows and boundary-matched label pairs. A missing prediction
     predicts nothing."""
     found = list(map(predictions_by_id.get, map(itemgetter("id"), gold_docs)))
-    batch = columns.batch_of(columns.gold_views(gold_docs))
-    pred_side = columns.predicted_side(columns.predicted_views(found), batch.side)
-    counts = count_sides(batch, pred_side, unit)
+    with paused_gc():  # the views and tuples made here form no cycles; collections would walk the caller's corpus
+        batch = columns.batch_of(columns.gold_views(gold_docs))
+        pred_side = columns.predicted_side(columns.predicted_views(found), batch.side)
+        counts = count_sides(batch, pred_side, unit)
     errors, confusion = [], []
     if details:
         for doc, pred in zip(gold_docs, found, strict=True):

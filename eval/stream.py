@@ -4,10 +4,8 @@ index of prediction lines (several files, any order), is counted, and is dropped
 
 from __future__ import annotations
 
-import gc
 import glob
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 from gaiko.columns import GoldBatch, batch_of
@@ -43,16 +41,3 @@ def count_stream(gold: Iterable[GoldBatch], index: PredictionIndex,
     if not parts:
         parts.append(count_batch(batch_of([]), [], unit))
     return merge(parts), index.finish()
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while bulk-loading: the parsed records form no cycles (they are freed
-    by reference counting), and each collection would walk every record held, which made loading 2-3x slower."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -24,12 +24,12 @@ from gaiko import schema
 _NO_ITEMS = ()  # shared by every document without items: nothing is allocated for it
 
 
-class _SpanView(msgspec.Struct):
+class _SpanView(msgspec.Struct, gc=False):
     start: int
     end: int
 
 
-class _MentionView(msgspec.Struct):
+class _MentionView(msgspec.Struct, gc=False):
     start: int
     end: int
     label: str
@@ -37,19 +37,19 @@ class _MentionView(msgspec.Struct):
     entity_id: str | None = None
 
 
-class _GoldArgumentView(msgspec.Struct):
+class _GoldArgumentView(msgspec.Struct, gc=False):
     role: str
     mention_id: Any = None
 
 
-class _GoldEventView(msgspec.Struct):
+class _GoldEventView(msgspec.Struct, gc=False):
     type: str
     trigger: _SpanView
     realis: str | None = None
     arguments: list[_GoldArgumentView] | None = None
 
 
-class GoldView(msgspec.Struct):
+class GoldView(msgspec.Struct, gc=False):
     """A checked gold document as the scorer reads it (other fields are ignored)."""
 
     id: str
@@ -58,26 +58,26 @@ class GoldView(msgspec.Struct):
     events: list[_GoldEventView] | None = None
 
 
-class _EntityView(msgspec.Struct):
+class _EntityView(msgspec.Struct, gc=False):
     start: int
     end: int
     label: str
 
 
-class _ArgumentView(msgspec.Struct):
+class _ArgumentView(msgspec.Struct, gc=False):
     role: str
     start: int
     end: int
 
 
-class _EventView(msgspec.Struct):
+class _EventView(msgspec.Struct, gc=False):
     type: str
     trigger: _SpanView
     realis: str | None = None
     arguments: list[_ArgumentView] | None = None
 
 
-class PredictedView(msgspec.Struct):
+class PredictedView(msgspec.Struct, gc=False):
     """A checked prediction as the scorer reads it."""
 
     entities: list[_EntityView] | None = None

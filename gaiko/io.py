@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fnmatch
+import gc
 import json
 import os
 import re
@@ -378,3 +379,16 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
 
 def write_jsonl_atomic(path: str | os.PathLike, rows: list[Any]) -> None:
     write_text_atomic(path, "".join(dumps_line(r) + "\n" for r in rows))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while bulk-loading: the parsed records form no cycles (they are freed
+    by reference counting), and each collection would walk every record held, which made loading 2-3x slower."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

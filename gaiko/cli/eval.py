@@ -12,7 +12,7 @@ from pathlib import Path
 from gaiko.cli.options import ExitCode, add_bootstrap_options, add_gold_options
 from gaiko.eval.defaults import COMPARE_RESAMPLES, SCORE_RESAMPLES
 from gaiko.eval.report import OUTPUT_FILES, format_comparison, format_table, metric_value, write_report
-from gaiko.io import GaikoError, check_output_folder
+from gaiko.io import GaikoError, check_output_folder, paused_gc
 from gaiko.problems import and_more
 
 # The harness does no linear algebra: numpy's BLAS threads would only spin at import, costing CPU time.
@@ -97,7 +97,7 @@ def _warn(verb: str, warning: str | None) -> None:
 
 def validate_command(args: argparse.Namespace) -> ExitCode:
     from gaiko.eval.gold import iter_gold_batches
-    from gaiko.eval.stream import paused_gc, prediction_paths  # loads numpy
+    from gaiko.eval.stream import prediction_paths  # loads numpy
     from gaiko.predictions import PredictionIndex
 
     paths = prediction_paths(args.pred)
@@ -116,7 +116,7 @@ def validate_command(args: argparse.Namespace) -> ExitCode:
 def score_command(args: argparse.Namespace) -> ExitCode:
     from gaiko.eval.gold import iter_gold_batches, load_gold
     from gaiko.eval.metrics import evaluate, score  # loads numpy
-    from gaiko.eval.stream import count_stream, paused_gc, prediction_paths
+    from gaiko.eval.stream import count_stream, prediction_paths
     from gaiko.predictions import PredictionIndex
 
     paths = prediction_paths(args.pred)
@@ -151,7 +151,7 @@ def score_command(args: argparse.Namespace) -> ExitCode:
 def compare_command(args: argparse.Namespace) -> ExitCode:
     from gaiko.eval.bootstrap import compare, compare_counts  # loads numpy
     from gaiko.eval.gold import iter_gold_batches, load_gold
-    from gaiko.eval.stream import count_stream, paused_gc
+    from gaiko.eval.stream import count_stream
     from gaiko.predictions import PredictionIndex, rejection_counts
 
     if args.bootstrap < 1:
