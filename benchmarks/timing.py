@@ -18,7 +18,7 @@ from typing import Any
 
 from gaiko.tables import NONE, markdown_lines, plain_lines
 
-LIBRARIES = ("numpy", "scipy", "seqeval", "nervaluate", "datasets", "pyarrow", "spacy", "ginza", "ja-ginza",
+LIBRARIES = ("numpy", "seqeval", "nervaluate", "datasets", "pyarrow", "spacy", "ginza", "ja-ginza",
              "sklearn-crfsuite", "sudachipy")
 
 
