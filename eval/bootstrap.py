@@ -23,7 +23,7 @@ from gaiko.eval.matching import count
 CONFIDENCE = 0.95
 FEW_UNITS = 10  # below this many units the report warns how few distinct resamples there are
 EXACT_MAX_UNITS = 16  # the sign-flip test enumerates 2^m assignments of the m units where systems differ
-_WEIGHTS = 1 << 23  # pool weights held at once: resamples are drawn in blocks of this many over the pools
+_WEIGHTS = 1 << 23  # at most this many pool weights held at once (blocks of 50 to 500 resamples)
 _DRAWN = 100  # resamples whose integer draws are made at once
 _BINOMIAL_POOL = 12  # a pool this large gets one binomial draw per resample (as dear as about 12 integer draws)
 _DENSE_BLOCK = 1 << 22  # values in one dense block of pool rows
@@ -74,7 +74,7 @@ class _Rows:
         # Sums of integer products are exact in float32 below 2^24, which no resample exceeds when n · max value
         # stays below it; float32 halves the product's time.
         self.dtype = np.float32 if n * int(values.max(initial=0)) < 2**24 else np.float64
-        self._dense: list[np.ndarray] | None = None
+        self._dense: list[tuple[int, np.ndarray]] | None = None
         by_pool = np.argsort(self.pool_of_entry, kind="stable")
         self.used = np.unique(self.column_of_entry)  # the products skip columns that are zero in every row
         self._entries = (self.pool_of_entry[by_pool], np.searchsorted(self.used, self.column_of_entry[by_pool]),

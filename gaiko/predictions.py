@@ -523,7 +523,8 @@ class PredictionIndex:
         by_id = {}
         for first in range(0, len(gold_docs), BATCH):
             batch = gold_docs[first:first + BATCH]
-            for doc, found in zip(batch, self._take([d["id"] for d in batch], [d["text"] for d in batch])[0], strict=True):
+            found_lines = self._take([d["id"] for d in batch], [d["text"] for d in batch])[0]
+            for doc, found in zip(batch, found_lines, strict=True):
                 if found is not None:
                     by_id[doc["id"]] = _as_dict(found) if isinstance(found, _Line) else found
         return by_id

@@ -89,7 +89,8 @@ def test_pool_weights_have_the_moments_of_drawing_every_unit_with_replacement():
 
 @settings(max_examples=300, deadline=None)
 @given(st.integers(1, 40).flatmap(lambda n: st.lists(st.lists(
-    st.one_of(st.none(), st.floats(0, 1), st.sampled_from([0.0, 0.5, 1.0])), min_size=n, max_size=n), min_size=1, max_size=4)))
+    st.one_of(st.none(), st.floats(0, 1), st.sampled_from([0.0, 0.5, 1.0])), min_size=n, max_size=n),
+    min_size=1, max_size=4)))
 def test_intervals_of_all_columns_at_once_are_numpys_percentiles(columns):
     values = np.array([[np.nan if x is None else x for x in column] for column in columns]).T
     tail, expected = (1 - CONFIDENCE) / 2 * 100, []
