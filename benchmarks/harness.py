@@ -1,7 +1,8 @@
 """Part 4: the harness end to end at scale, every figure a ratio against a peer measured in the same run.
 
-- time: `gaiko score --json` (a process: interpreter start, imports, reading, validating, scoring)
-  against seqeval's `classification_report` and nervaluate in process on inputs prepared before timing
+- time: `gaiko score --json` (a process: interpreter start, imports, reading, validating, scoring; by
+  default it counts a large gold file's parts in as many processes as there are usable processors, and
+  `--jobs 1` in one) against seqeval's `classification_report` and nervaluate in process on inputs prepared before timing
   (their parsing is not counted), and against the floor of a process that only parses both files
   with `json.loads`;
 - the bootstrap: `--bootstrap 1000` against the same command without it;
@@ -51,6 +52,7 @@ def end_to_end_vs_peers(corpus: Corpus, folder: Path, bootstrap: int, repeats: i
     runs = {
         "floor": lambda: floor_command(gold, pred),
         "score": lambda: score_command(gold, pred),
+        "score, one process": lambda: score_command(gold, pred, "--jobs", "1"),
         "bootstrap": lambda: score_command(gold, pred, "--bootstrap", str(bootstrap)),
     }
     children: dict[str, list[Child]] = {name: [] for name in runs}
@@ -64,6 +66,7 @@ def end_to_end_vs_peers(corpus: Corpus, folder: Path, bootstrap: int, repeats: i
         out[f"{name} stdout"] = done[-1].stdout
     expected = score_documents(corpus.gold, corpus.predictions)
     assert json.loads(out.pop("score stdout")) == json.loads(json.dumps(expected)), "gaiko score differs from in memory"
+    assert json.loads(out.pop("score, one process stdout")) == json.loads(json.dumps(expected)), "--jobs 1 differs"
     with_ci = json.loads(out.pop("bootstrap stdout"))["ner"]["strict"]["micro"]
     assert with_ci["ci"][0] <= with_ci["f1"] <= with_ci["ci"][1], "bootstrap interval"
     out.pop("floor stdout")

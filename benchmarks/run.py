@@ -25,6 +25,8 @@ import scoring  # noqa: E402
 import synthetic  # noqa: E402
 from timing import Table, machine, ratio, seconds  # noqa: E402
 
+from gaiko.forked import usable_cpus  # noqa: E402
+
 SETTINGS = {  # full run: about 10 minutes on 2 cores; quick: under a minute
     "full": {"documents": 20_000, "mean_length": 15, "scaling": (1_000, 3_000, 10_000, 30_000, 100_000),
              "repeats": 5, "peer_repeats": 3, "peer_budget": 60.0, "bootstrap": 1000, "extract_repeats": 3,
@@ -108,13 +110,17 @@ def harness_tables(s: dict) -> tuple[list[Table], list[str]]:
         memory = harness.at_scale(corpus, s["memory"], Path(tmp))
         scale = harness.at_scale(corpus, s["scale"], Path(tmp)) if s["scale"] else None
     ours, ours_cpu = r["score"], r["score cpu"]
+    one, one_cpu = r["score, one process"], r["score, one process cpu"]
+    jobs = usable_cpus()
     t = Table(f"The harness end to end: {r['documents']:,} documents, {r['tokens']:,} character tokens, "
               f"{r['megabytes']:.1f} MB of gold and predictions",
               ("what", "wall time", "CPU time", "peak RSS (MB)", "ratio (CPU)", "ratio (wall)", "ratio of"))
     t.add("floor: a process that only parses both files (json.loads)", seconds(r["floor"]), seconds(r["floor cpu"]),
           r["floor peak MB"], ratio(ours_cpu, r["floor cpu"]), ratio(ours, r["floor"]), "gaiko score / floor")
-    t.add("gaiko score --json (process: start, read, validate, score)", seconds(ours), seconds(ours_cpu),
-          r["score peak MB"], "1.0×", "1.0×", "")
+    t.add(f"gaiko score --json (process: start, read, validate, score; --jobs {jobs}, the default here)",
+          seconds(ours), seconds(ours_cpu), r["score peak MB"], "1.0×", "1.0×", "")
+    t.add("gaiko score --json --jobs 1 (one process)", seconds(one), seconds(one_cpu), r["score, one process peak MB"],
+          ratio(one_cpu, ours_cpu), ratio(one, ours), "one process / --jobs default")
     t.add(f"gaiko score --json --bootstrap {s['bootstrap']:,}", seconds(r["bootstrap"]), seconds(r["bootstrap cpu"]),
           r["bootstrap peak MB"], f"+{(r['bootstrap cpu'] - ours_cpu) / ours_cpu:.0%}",
           f"+{(r['bootstrap'] - ours) / ours:.0%}", "added to gaiko score")
@@ -124,6 +130,8 @@ def harness_tables(s: dict) -> tuple[list[Table], list[str]]:
     t.notes.append("the peers score NER only and are given their input already parsed; gaiko reads both files, "
                    "validates every line, scores NER and events. Wall times are medians of interleaved runs; CPU "
                    "time (user + system) is the steadier figure when the machine is shared")
+    t.notes.append(f"--jobs {jobs}: the gold file is cut into {jobs} parts counted at once in forked processes; the "
+                   "CPU time and peak RSS are those of all the processes (RSS summed: see benchmarks/timing.py)")
     t.notes += [f"asserted: {c}" for c in r["checked"]]
     st = Table(f"Where `gaiko score --json` spends its time: each stage in process, best of {s['harness_repeats']}",
                ("stage", "CPU time", "share of gaiko score"))
@@ -140,11 +148,14 @@ def harness_tables(s: dict) -> tuple[list[Table], list[str]]:
     m.notes.append("input = gold + predictions files; peak RSS includes the interpreter and numpy (about 60 MB)")
     seqeval = r[f"{PEERS_IN_PROCESS[0]} cpu"]
     added = (r["bootstrap cpu"] - ours_cpu) / ours_cpu
+    seqeval_wall = r[PEERS_IN_PROCESS[0]]
     targets = [
-        f"{'met' if seqeval / ours_cpu >= HARNESS_SPEEDUP else 'MISSED'}: end to end ≥{HARNESS_SPEEDUP}× faster than "
-        f"{PEERS_IN_PROCESS[0]} — {seqeval / ours_cpu:.1f}× (CPU time)",
-        f"{'met' if ours_cpu / r['floor cpu'] <= FLOOR_FACTOR else 'MISSED'}: end to end within {FLOOR_FACTOR}× of "
-        f"the bare-parse floor — {ours_cpu / r['floor cpu']:.2f}× (CPU time)",
+        f"{'met' if seqeval_wall / ours >= HARNESS_SPEEDUP else 'MISSED'}: end to end ≥{HARNESS_SPEEDUP}× faster "
+        f"than {PEERS_IN_PROCESS[0]} — {seqeval_wall / ours:.1f}× (wall time, --jobs {jobs})",
+        f"{'met' if seqeval / one_cpu >= HARNESS_SPEEDUP else 'MISSED'}: the same in one process — "
+        f"{seqeval / one_cpu:.1f}× (CPU time, --jobs 1)",
+        f"{'met' if one_cpu / r['floor cpu'] <= FLOOR_FACTOR else 'MISSED'}: end to end within {FLOOR_FACTOR}× of "
+        f"the bare-parse floor — {one_cpu / r['floor cpu']:.2f}× (CPU time, --jobs 1)",
         f"{'met' if added <= BOOTSTRAP_COST else 'MISSED'}: {s['bootstrap']:,} resamples add ≤{BOOTSTRAP_COST:.0%} to "
         f"the end-to-end time — +{added:.0%} (CPU time)",
         f"{'met' if memory['score peak MB'] / memory['megabytes'] <= MEMORY_FACTOR else 'MISSED'}: peak RSS ≤"

@@ -35,21 +35,51 @@ def median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
 @dataclass
 class Child:
     seconds: float
-    peak_mb: float  # the command's maximum resident set size
+    peak_mb: float  # the command's maximum resident set size (with its own processes': see LAUNCHER)
     stdout: str
     cpu_seconds: float = 0.0  # user + system time: steadier than wall time on a shared machine
 
 
 # A process started from this one inherits its memory high-water mark (it survives the exec that
 # follows a vfork), so a small launcher runs the command and reports the command's own time and peak.
+# A command may fork processes of its own (`gaiko score --jobs`): the peak is then the largest sum of
+# the resident sets of the command and its descendants, sampled every 5 ms (pages they share after a
+# fork are counted in each), or the largest single process's peak when that is larger.
 LAUNCHER = """
-import resource, subprocess, sys, time
+import os, resource, subprocess, sys, threading, time
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+def tree_bytes(pid):
+    total, todo = 0, [pid]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/statm") as f:
+                total += int(f.read().split()[1]) * PAGE
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    todo += map(int, f.read().split())
+        except OSError:
+            pass
+    return total
+
+def sample(pid, done, peak):
+    while not done.is_set():
+        peak[0] = max(peak[0], tree_bytes(pid))
+        done.wait(0.005)
+
 started = time.perf_counter()
-code = subprocess.call(sys.argv[2:])
+child = subprocess.Popen(sys.argv[2:])
+done, peak = threading.Event(), [0]
+sampler = threading.Thread(target=sample, args=(child.pid, done, peak))
+sampler.start()
+code = child.wait()
 seconds = time.perf_counter() - started
+done.set()
+sampler.join()
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as f:
-    f.write(f"{seconds} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
+    f.write(f"{seconds} {max(usage.ru_maxrss, peak[0] // 1024)} {usage.ru_utime + usage.ru_stime}")
 sys.exit(code)
 """
 

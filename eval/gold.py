@@ -14,7 +14,7 @@ from gaiko.documents import iter_documents
 from gaiko.eval.defaults import DEFAULT_SPLIT
 from gaiko.io import GaikoError
 
-_EMPTY = "holds no gold document (one JSON object per line in the documents shape)"
+EMPTY_GOLD = "holds no gold document (one JSON object per line in the documents shape)"
 
 
 def iter_gold(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> Iterator[dict]:
@@ -27,7 +27,7 @@ def iter_gold(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> Iterator[
     for documents, doc in enumerate(iter_documents(gold), start=1):
         yield doc
     if not documents:
-        raise GaikoError(_EMPTY, gold)
+        raise GaikoError(EMPTY_GOLD, gold)
 
 
 def iter_gold_batches(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> Iterator[GoldBatch]:
@@ -43,7 +43,7 @@ def iter_gold_batches(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> I
         documents += len(batch.docs)
         yield batch
     if not documents:
-        raise GaikoError(_EMPTY, gold)
+        raise GaikoError(EMPTY_GOLD, gold)
 
 
 def load_gold(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> list[dict]:

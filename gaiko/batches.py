@@ -23,7 +23,7 @@ from gaiko import schema
 from gaiko.columns import (Flat, GoldBatch, Texts, batch_of, flat_records, gold_side, gold_views, may_repeat,
                            overlapping, quotes_balance, repeated, spans_ok)
 from gaiko.documents import METADATA_FIELDS, document_line, refuse_other_formats
-from gaiko.io import iter_line_batches, nonblank
+from gaiko.io import WHOLE, iter_line_batches, nonblank
 
 BATCH = 2048  # lines decoded and checked at once
 
@@ -89,11 +89,13 @@ ROLE_FITS = np.array([[label in schema.ROLE_ENTITY_TYPES.get(role, schema.ENTITY
                       for role in schema.ROLE_NAMES])
 
 
-def iter_gold_batches(path: str | Path, size: int = BATCH) -> Iterator[GoldBatch]:
+def iter_gold_batches(path: str | Path, size: int = BATCH, part: tuple[int, int | None] = WHOLE,
+                      seen: set[str] | None = None) -> Iterator[GoldBatch]:
     """The documents of a gold JSONL file in batches of up to `size` lines; every line is checked as
-    `iter_documents` checks it, and a bad one raises its error."""
-    head, seen = refuse_other_formats(path), set()
-    for first, lines in iter_line_batches(path, size):
+    `iter_documents` checks it, and a bad one raises its error. `part`: only the lines of that byte range
+    (`gaiko.io.line_parts`); `seen`: the ids of the documents before it, to which the part's are added."""
+    head, seen = refuse_other_formats(path), set() if seen is None else seen
+    for first, lines in iter_line_batches(path, size, part):
         batch = _typed(nonblank(lines), seen)
         if batch is None:
             batch = batch_of(gold_views([doc for number, raw in enumerate(lines, start=first)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import fnmatch
 import gc
@@ -91,11 +90,16 @@ def iter_lines(path: str | os.PathLike, max_bytes: int | None = None) -> Iterato
         yield from lines
 
 
-def iter_line_batches(path: str | os.PathLike, size: int) -> Iterator[tuple[int, list[bytes]]]:
+WHOLE = (0, None)  # the byte range of a whole file, as `line_parts` gives parts
+
+
+def iter_line_batches(path: str | os.PathLike, size: int,
+                      part: tuple[int, int | None] = WHOLE) -> Iterator[tuple[int, list[bytes]]]:
     """(number of the first line, the next `size` lines) of an input file until its end: `iter_lines`
-    a list at a time, for readers that decode many lines in one call."""
-    first, pending = 1, []
-    for lines in _line_blocks(path, None):
+    a list at a time, for readers that decode many lines in one call. `part`: only the lines of that
+    byte range (`line_parts`), numbered as in the whole file."""
+    first, pending = 1 + _newlines_before(path, part[0]), []
+    for lines in _line_blocks(path, None, part):
         pending += lines
         while len(pending) >= size:
             yield first, pending[:size]
@@ -118,11 +122,15 @@ def blank(line: str) -> bool:
 _ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() strips
 
 
-def _line_blocks(path: str | os.PathLike, max_bytes: int | None) -> Iterator[list[bytes]]:
+def _line_blocks(path: str | os.PathLike, max_bytes: int | None,
+                 part: tuple[int, int | None] = WHOLE) -> Iterator[list[bytes]]:
     limit = input_limit() if max_bytes is None else max_bytes
+    start, stop = part
+    end = limit + 1 if stop is None else min(stop, limit + 1)
     with _open_regular(path) as file:
-        total, pieces = 0, []
-        while block := _read(file, min(_BLOCK, limit + 1 - total), path):
+        file.seek(start)
+        total, pieces = start, []  # bytes up to the end of the last block read, from the file's start
+        while total < end and (block := _read(file, min(_BLOCK, end - total), path)):
             total += len(block)
             if total > limit:
                 raise GaikoError(f"file is larger than the {limit} byte limit", path)
@@ -133,7 +141,42 @@ def _line_blocks(path: str | os.PathLike, max_bytes: int | None) -> Iterator[lis
             lines[0] = b"".join([*pieces, lines[0]])
             pieces = [lines.pop()]
             yield lines
-    yield [b"".join(pieces)]
+    last = b"".join(pieces)
+    if stop is None or last:  # a part ends after a newline: the empty piece after it is the next part's
+        yield [last]
+
+
+def _newlines_before(path: str | os.PathLike, offset: int) -> int:
+    count = 0
+    if offset:
+        with _open_regular(path) as file:
+            while offset and (block := _read(file, min(_BLOCK, offset), path)):
+                count += block.count(b"\n")
+                offset -= len(block)
+    return count
+
+
+def line_parts(path: str | os.PathLike, parts: int, min_bytes: int) -> list[tuple[int, int | None]]:
+    """Byte ranges (start, stop) that cut a regular input file after a newline into up to `parts` parts
+    of about equal size and at least `min_bytes` each, for readers that share out a file's lines (the
+    last stops at the end: None). A file that cannot be cut (too small, not a regular file, over the
+    size limit) is one part, `WHOLE`, which its reader then checks."""
+    try:
+        with _open_regular(path) as file:
+            size = os.fstat(file.fileno()).st_size
+            parts = min(parts, size // max(min_bytes, 1))
+            if parts < 2 or size > input_limit():
+                return [WHOLE]
+            starts = [0]
+            for i in range(1, parts):
+                file.seek(i * size // parts)
+                at = _read(file, _BLOCK, path).find(b"\n")
+                start = i * size // parts + at + 1
+                if at >= 0 and starts[-1] < start < size:
+                    starts.append(start)
+    except GaikoError:
+        return [WHOLE]
+    return list(zip(starts, [*starts[1:], None]))
 
 
 def read_head(path: str | os.PathLike, size: int) -> bytes:
@@ -302,6 +345,8 @@ _AT_FDCWD = -100
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two existing paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes  # only here: importing it costs every command several milliseconds
+
     renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
     if renameat2 is None:
         return False

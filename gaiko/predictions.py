@@ -506,6 +506,14 @@ class PredictionIndex:
             accepted = (file, number)
         return prediction
 
+    def taken_elsewhere(self, ids: list[str], problems: list[Problem]) -> None:
+        """Documents `ids` were taken from a copy of this index (in another process), which found `problems`."""
+        for doc_id in ids:
+            self.typed.pop(doc_id, None)
+            self.where.pop(doc_id, None)
+            self.pending.pop(doc_id, None)
+        self.problems += problems
+
     def finish(self) -> list[Problem]:
         """Every problem, in file and line order, after reporting the lines of unknown documents."""
         unknown = [(doc_id, ((*_located(self.where[doc_id]), line),)) for doc_id, line in self.typed.items()]

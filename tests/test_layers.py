@@ -24,7 +24,7 @@ PACKAGE_DIRS = {"gaiko": "gaiko", "gaiko.annotation": "annotation", "gaiko.eval"
 
 # Lowest first: raw → clean document → Label Studio task → export (gold) → dataset → extractor → scores.
 LAYERS = (
-    ("records", ("gaiko", "gaiko.schema", "gaiko.io", "gaiko.problems", "gaiko.paths", "gaiko.tables",
+    ("records", ("gaiko", "gaiko.schema", "gaiko.io", "gaiko.forked", "gaiko.problems", "gaiko.paths", "gaiko.tables",
                  "gaiko.text", "gaiko.bio", "gaiko.documents", "gaiko.columns", "gaiko.batches", "gaiko.predictions",
                  "gaiko.tuples")),
     ("corpus", ("gaiko.cleaning", "gaiko.corpus")),

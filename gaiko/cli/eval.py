@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from gaiko.cli.options import ExitCode, add_bootstrap_options, add_gold_options
+from gaiko.cli.options import ExitCode, add_bootstrap_options, add_gold_options, add_jobs_option
 from gaiko.eval.defaults import COMPARE_RESAMPLES, SCORE_RESAMPLES
 from gaiko.eval.report import OUTPUT_FILES, format_comparison, format_table, metric_value, write_report
 from gaiko.io import GaikoError, check_output_folder, paused_gc
@@ -40,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--drop-invalid", action="store_true",
                    help="score the valid part of an invalid file (rejections are counted in the report) "
                    "instead of refusing it")
+    add_jobs_option(p)
     p.set_defaults(handler=score_command)
 
     p = subparsers.add_parser("compare", help="paired bootstrap comparison of two prediction files",
@@ -52,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="write report.html (gold, A and B side by side), "
                    "comparison.json, and each system's report_X.json and errors_X.tsv")
     p.add_argument("--drop-invalid", action="store_true", help="compare the valid parts of invalid files")
+    add_jobs_option(p)
     p.set_defaults(handler=compare_command)
 
 
@@ -114,9 +116,9 @@ def validate_command(args: argparse.Namespace) -> ExitCode:
 
 
 def score_command(args: argparse.Namespace) -> ExitCode:
-    from gaiko.eval.gold import iter_gold_batches, load_gold
+    from gaiko.eval.gold import load_gold
     from gaiko.eval.metrics import evaluate, score  # loads numpy
-    from gaiko.eval.stream import count_stream, prediction_paths
+    from gaiko.eval.stream import count_gold, prediction_paths
     from gaiko.predictions import PredictionIndex
 
     paths = prediction_paths(args.pred)
@@ -129,8 +131,8 @@ def score_command(args: argparse.Namespace) -> ExitCode:
         report = evaluation.report
     else:  # only counts: gold read as a stream, no error listing
         with paused_gc():
-            counts, problems = count_stream(iter_gold_batches(args.split, args.gold),
-                                            PredictionIndex.from_files(paths), args.resample_unit)
+            counts, problems = count_gold(PredictionIndex.from_files(paths), args.resample_unit, args.split,
+                                          args.gold, args.jobs)
         _refuse(problems, paths, args.drop_invalid)
         report = score(counts, args.bootstrap, args.seed, problems)
     _warn("score", (report["counts"]["bootstrap"] or {}).get("warning"))
@@ -150,8 +152,8 @@ def score_command(args: argparse.Namespace) -> ExitCode:
 
 def compare_command(args: argparse.Namespace) -> ExitCode:
     from gaiko.eval.bootstrap import compare, compare_counts  # loads numpy
-    from gaiko.eval.gold import iter_gold_batches, load_gold
-    from gaiko.eval.stream import count_stream
+    from gaiko.eval.gold import load_gold
+    from gaiko.eval.stream import count_gold
     from gaiko.predictions import PredictionIndex, rejection_counts
 
     if args.bootstrap < 1:
@@ -166,8 +168,8 @@ def compare_command(args: argparse.Namespace) -> ExitCode:
         counted = []
         for path in (args.a, args.b):
             with paused_gc():
-                counts, problems = count_stream(iter_gold_batches(args.split, args.gold),
-                                                PredictionIndex.from_files([path]), args.resample_unit)
+                counts, problems = count_gold(PredictionIndex.from_files([path]), args.resample_unit,
+                                              args.split, args.gold, args.jobs)
             _refuse(problems, path, args.drop_invalid)
             counted.append((counts, rejection_counts(problems)))
         (counts_a, rejected_a), (counts_b, rejected_b) = counted

@@ -1,4 +1,4 @@
-"""What the verbs share: exit codes, and the options several verbs declare (gold, bootstrap)."""
+"""What the verbs share: exit codes, and the options several verbs declare (gold, bootstrap, jobs)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import enum
 from pathlib import Path
 
+from gaiko.forked import usable_cpus
 from gaiko.eval.defaults import (DEFAULT_RESAMPLE_UNIT, DEFAULT_SEED, DEFAULT_SPLIT, MAX_RESAMPLES, MAX_SEED,
                                  RESAMPLE_UNITS)
 
@@ -52,3 +53,11 @@ def add_bootstrap_options(p: argparse.ArgumentParser, default: int, unit: bool =
         p.add_argument("--resample-unit", choices=RESAMPLE_UNITS, default=DEFAULT_RESAMPLE_UNIT,
                        help=f"what the bootstrap draws (default: {DEFAULT_RESAMPLE_UNIT}); see the README before "
                        "choosing a finer unit")
+
+
+def add_jobs_option(p: argparse.ArgumentParser) -> None:
+    """--jobs N: the processes that read a large gold file at once (default: the usable processors)."""
+    cpus = usable_cpus()
+    p.add_argument("--jobs", type=whole_number(1, 256), default=cpus, metavar="N",
+                   help=f"processes that count a large gold file's parts at once (default: the {cpus} usable "
+                   "processors); the scores do not depend on it")
