@@ -82,7 +82,7 @@ class _Document(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 # Keys of each struct (all required), what the quotes are counted against (`gaiko.columns.quotes_balance`).
 _KEYS = {"document": 12, "alignment": 3, "mention": 6, "event": 5 + 3, "argument": 2}  # an event with its trigger
 _STRINGS = {"document": 2, "mention": 3, "event": 3 + 1, "argument": 2}  # string values besides those that may be null
-_NULLABLE = len(METADATA_FIELDS) - 1  # metadata fields that are a string or null (besides a mention's entity_id)
+_NULLABLE = METADATA_FIELDS[1:]  # the fields of a document that are a string or null (a mention's: entity_id)
 _DECODE_BATCH = msgspec.json.Decoder(list[_Document]).decode
 # ROLE_FITS[role index, label index]: a mention of that label may fill that role.
 ROLE_FITS = np.array([[label in schema.ROLE_ENTITY_TYPES.get(role, schema.ENTITY_LABELS) for label in schema.ENTITY_LABELS]
@@ -121,10 +121,10 @@ def _typed(raws: list[bytes], seen: set[str]) -> GoldBatch | None:
     keys = (_KEYS["document"] * len(docs) + _KEYS["mention"] * len(entity_ids) + _KEYS["event"] * events
             + _KEYS["alignment"] * sum(map(len, map(attrgetter("raw_alignment"), docs)))
             + _KEYS["argument"] * len(side.argument_event))
-    # A JSON null can only be the value of a field that is a string or null; "null" inside a string only
-    # lowers the count of strings expected, and the quotes then do not balance (the line path decides).
-    strings = ((_STRINGS["document"] + _NULLABLE) * len(docs) + (_STRINGS["mention"] + 1) * len(entity_ids)
-               - data.count(b"null") + _STRINGS["event"] * events + _STRINGS["argument"] * len(side.argument_event))
+    # The fields that may be null are strings where they are not.
+    nulls = entity_ids.count(None) + sum(list(map(attrgetter(name), docs)).count(None) for name in _NULLABLE)
+    strings = ((_STRINGS["document"] + len(_NULLABLE)) * len(docs) + (_STRINGS["mention"] + 1) * len(entity_ids)
+               - nulls + _STRINGS["event"] * events + _STRINGS["argument"] * len(side.argument_event))
     if not quotes_balance(data, keys, strings):
         return None
     ids = list(map(attrgetter("id"), docs))
