@@ -140,7 +140,7 @@ ENTITY_RULES: tuple[tuple[str, str], ...] = (
     ("GPE", rf"(?<![{KANJI}0-9０-９])(?P<m>[{GPE_ABBREVIATIONS}])(?:{_TITLE})"),
     ("LOC", alternation(LOC_WORDS)),
     ("EVENT", alternation(NAMED_EVENTS) + rf"|(?:{_GPE})大統領選(?:挙)?"),
-    ("LAW", rf"[「『](?P<m>[^「」『』]{{2,40}}?(?:条約|協定|決議|憲章|宣言|法))[」』]"),
+    ("LAW", r"[「『](?P<m>[^「」『』]{2,40}?(?:条約|協定|決議|憲章|宣言|法))[」』]"),
     # unquoted: a name of at least four characters before 条約/協定/宣言/憲章 (核拡散防止条約, 日朝平壌宣言)
     ("LAW", rf"(?<![{KANJI}{KATAKANA}・])[{KANJI}{KATAKANA}・]{{4,30}}?(?:条約|協定|共同宣言|宣言|憲章)"),
     ("PRODUCT", r"[A-Z][A-Za-z]{0,3}-[0-9]+"),

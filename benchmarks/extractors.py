@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gaiko.baselines.registry import SYSTEMS, create
 from gaiko.dataset import load_split
-from gaiko.corpus import load_manifest
+from gaiko.manifest import load_manifest
 from gaiko.documents import strip_annotations
 from gaiko.eval.metrics import score_documents
 from gaiko.predictions import validate_records

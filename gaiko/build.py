@@ -17,11 +17,12 @@ from pathlib import Path
 
 from gaiko.annotation.convert import convert_export
 from gaiko.card import LICENSE_FILE, LICENSE_TEXT, render_card
-from gaiko.corpus import SPLITS, Manifest, clean_documents, load_manifest
+from gaiko.corpus import clean_documents
 from gaiko.dataset import CONFIGS, VERSIONS_FILE, event_rows, features, folds, ner_rows
 from gaiko.diff import bump, diff, is_empty, load_side, summary
 from gaiko.documents import validate_document
 from gaiko.io import GaikoError, atomic_path, json_problem, loads, read_text
+from gaiko.manifest import SPLITS, Manifest, load_manifest
 from gaiko.paths import DATASET_DIR, EXPORTS_DIR
 
 

@@ -9,8 +9,8 @@ import yaml
 
 from gaiko import schema
 from gaiko.columns import gold_side, gold_views
-from gaiko.corpus import SPLIT_POLICY, SPLITS
 from gaiko.dataset import CONFIGS, folds, statistics
+from gaiko.manifest import SPLIT_POLICY, SPLITS
 from gaiko.paths import AGREEMENT_FILE, CARD_NOTES, GUIDELINES_FILE
 from gaiko.tables import NONE, markdown_lines, number_or_none
 from gaiko.text import sentence_index, sentences

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from gaiko import schema
 from gaiko.bio import spans_to_bio
-from gaiko.corpus import SPLITS, load_manifest
 from gaiko.documents import entity_spans
 from gaiko.io import GaikoError, read_text
+from gaiko.manifest import SPLITS, load_manifest
 from gaiko.paths import DATASET_DIR
 from gaiko.text import sentence_index, sentences
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gaiko.annotation.convert import convert_export
-from gaiko.corpus import SPLITS
 from gaiko.io import GaikoError, json_problem, loads, read_text
+from gaiko.manifest import SPLITS
 
 KINDS = ("mentions", "events", "arguments")
 

@@ -9,8 +9,8 @@ import pytest
 
 from gaiko import schema
 from gaiko.build import build
-from gaiko.corpus import SPLITS, load_manifest
 from gaiko.dataset import CONFIGS, folds, load_split
+from gaiko.manifest import SPLITS, load_manifest
 from gaiko.paths import DATASET_DIR, EXPORTS_DIR
 
 SPLIT_OF = load_manifest().split_of()

@@ -56,7 +56,7 @@ def outcome(capsys, *argv) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_the_file_is_cut_into_parts(files):
+def test_the_file_is_cut_into_parts(files, monkeypatch):
     gold, _ = files
     parts = line_parts(gold, 5, stream.PART_BYTES)
     assert len(parts) == 5 and parts[0][0] == 0 and parts[-1][1] is None
@@ -64,6 +64,8 @@ def test_the_file_is_cut_into_parts(files):
     assert all(data[start - 1:start] == b"\n" for start, _ in parts[1:])
     assert line_parts(gold, 1, stream.PART_BYTES) == [WHOLE]
     assert line_parts(gold, 5, len(data)) == [WHOLE]  # too small to be worth a process
+    monkeypatch.setenv("GAIKO_MAX_INPUT_BYTES", str(len(data) - 1))
+    assert line_parts(gold, 5, stream.PART_BYTES) == [WHOLE]  # its reader refuses it
 
 
 @pytest.mark.parametrize("unit", ["document", "sentence"])
@@ -79,12 +81,15 @@ def test_parts_count_and_find_problems_as_one_process(files, unit):
         assert (counts.dense() == one_counts.dense()).all()  # the same rows, in the same order
 
 
-def test_the_report_does_not_depend_on_jobs(files, capsys):
+def test_the_report_and_the_comparison_do_not_depend_on_jobs(files, capsys):
     gold, shards = files
     argv = ["score", "--gold", gold, "--pred", shards[0], "--pred", shards[1], "--json", "--bootstrap", "300",
             "--drop-invalid"]
     reports = {jobs: outcome(capsys, *argv, "--jobs", jobs) for jobs in JOBS}
     assert all(report == reports[1] for report in reports.values())
+    argv = ["compare", shards[0], shards[1], "--gold", gold, "--json", "--bootstrap", "200", "--drop-invalid"]
+    comparisons = {jobs: outcome(capsys, *argv, "--jobs", jobs) for jobs in JOBS}
+    assert all(comparison == comparisons[1] for comparison in comparisons.values())
     code, _, err = outcome(capsys, "score", "--gold", gold, "--pred", shards[0], "--pred", shards[1], "--jobs", 3)
     assert code == 2 and err == outcome(capsys, "score", "--gold", gold, "--pred", shards[0], "--pred", shards[1],
                                         "--jobs", 1)[2]

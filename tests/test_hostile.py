@@ -171,7 +171,9 @@ def test_build_prints_what_it_built_and_what_is_pending(tmp_path):
         f"gaiko build: error: {exports}: document 000_e0b3454f0372ab4e is annotated or adjudicated in the corpus "
         "manifest but no export annotates it (pull its annotation, or set its status back)")
 
-    from gaiko.corpus import MANIFEST_ENV, MANIFEST_FILE, set_status
+    from gaiko.corpus import set_status
+    from gaiko.manifest import MANIFEST_ENV
+    from gaiko.paths import MANIFEST_FILE
 
     corpus = tmp_path / "annotation"
     shutil.copytree(MANIFEST_FILE.parent / "raw", corpus / "raw")

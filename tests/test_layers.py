@@ -27,7 +27,7 @@ LAYERS = (
     ("records", ("gaiko", "gaiko.schema", "gaiko.io", "gaiko.forked", "gaiko.problems", "gaiko.paths", "gaiko.tables",
                  "gaiko.text", "gaiko.bio", "gaiko.documents", "gaiko.columns", "gaiko.batches", "gaiko.predictions",
                  "gaiko.tuples")),
-    ("corpus", ("gaiko.cleaning", "gaiko.corpus")),
+    ("corpus", ("gaiko.cleaning", "gaiko.manifest", "gaiko.corpus")),
     ("annotation", ("gaiko.annotation",)),
     ("dataset", ("gaiko.dataset", "gaiko.build", "gaiko.card", "gaiko.diff")),
     ("eval", ("gaiko.eval", "gaiko.hf")),

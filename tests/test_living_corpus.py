@@ -19,11 +19,11 @@ import yaml
 
 from gaiko.build import gold_documents
 from gaiko.card import NUMBER_WORDS
-from gaiko.corpus import (MANIFEST_ENV, MANIFEST_FILE, add_document, assign_split, load_manifest, parse_manifest,
-                          set_status)
+from gaiko.corpus import add_document, assign_split, set_status
 from gaiko.diff import bump, diff, diff_documents
 from gaiko.io import GaikoError, dumps_line
-from gaiko.paths import DATASET_DIR, EXPORTS_DIR
+from gaiko.manifest import MANIFEST_ENV, load_manifest, parse_manifest
+from gaiko.paths import DATASET_DIR, EXPORTS_DIR, MANIFEST_FILE
 
 SIXTH = Path(__file__).parent / "data" / "living" / "sixth_article.txt"
 SEEDS = ["000_e0b3454f0372ab4e", "001_94a10ff815f9a20c", "002_7ef3493c8e19d0eb", "003_928b56e06e5931a4",

@@ -12,10 +12,10 @@ from pathlib import Path
 from gaiko.annotation.check import check
 from gaiko.annotation.sheets import resolve_sheet, sheet_warnings
 from gaiko.cli.options import ExitCode
-from gaiko.corpus import (SPLIT_POLICY, SPLITS, STATUSES, add_document, clean_documents, ingest, load_manifest,
-                          manifest_path, set_status)
+from gaiko.corpus import add_document, clean_documents, ingest, set_status
 from gaiko.diff import diff, format_diff, load_side
 from gaiko.io import GaikoError, dumps_line, read_text, write_jsonl_atomic, write_text_atomic
+from gaiko.manifest import SPLIT_POLICY, SPLITS, STATUSES, load_manifest, manifest_path
 from gaiko.paths import DATASET_DIR, EXPORTS_DIR
 
 

@@ -6,9 +6,9 @@ import argparse
 import enum
 from pathlib import Path
 
-from gaiko.forked import usable_cpus
 from gaiko.eval.defaults import (DEFAULT_RESAMPLE_UNIT, DEFAULT_SEED, DEFAULT_SPLIT, MAX_RESAMPLES, MAX_SEED,
                                  RESAMPLE_UNITS)
+from gaiko.forked import usable_cpus
 
 
 class ExitCode(enum.IntEnum):
