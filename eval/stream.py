@@ -23,7 +23,7 @@ from gaiko.eval.counts import Counts, merge
 from gaiko.eval.defaults import DEFAULT_SPLIT
 from gaiko.eval.gold import EMPTY_GOLD, iter_gold_batches
 from gaiko.eval.matching import count_batch, count_sides
-from gaiko.forked import Forked
+from gaiko.forked import Forked, children_allowed, start
 from gaiko.io import GaikoError, line_parts
 from gaiko.predictions import PredictionIndex, Problem
 
@@ -62,23 +62,26 @@ def count_gold(index: PredictionIndex, unit: str = "document", split: str = DEFA
                jobs: int = 1) -> tuple[Counts, list[Problem]]:
     """`count_stream` of the gold documents (a file, else a split), a large file counted in up to `jobs`
     processes at once."""
-    parts = line_parts(gold, jobs, PART_BYTES) if gold is not None and jobs > 1 else []
+    jobs = 1 + children_allowed(jobs - 1) if gold is not None and jobs > 1 else 1
+    parts = line_parts(gold, jobs, PART_BYTES) if jobs > 1 else []
     if len(parts) < 2:
         return count_stream(iter_gold_batches(split, gold), index, unit)
-    others = [Forked(partial(_count_part, index, unit, gold, part, set())) for part in parts[1:]]
+    others: list[Forked | None] = []
     try:
+        for part in parts[1:]:  # each child known to `finally` as soon as it runs
+            others.append(start(partial(_count_part, index, unit, gold, part, set())))
         seen: set[str] = set()
         counted = [_count_part(index, unit, gold, parts[0], seen)]
         for part, other in zip(parts[1:], others, strict=True):
-            done = other.result()
-            if done is None or not seen.isdisjoint(done.ids):  # read again here: the error found in order
+            done = other and other.result()
+            if done is None or not seen.isdisjoint(done.ids):  # counted here: the error found in order
                 done = _count_part(index, unit, gold, part, seen)
             else:
                 index.taken_elsewhere(done.ids, done.problems)
                 seen.update(done.ids)
             counted.append(done)
     finally:
-        for other in others:
+        for other in filter(None, others):
             other.stop()
     if not seen:
         raise GaikoError(EMPTY_GOLD, gold)

@@ -19,6 +19,9 @@ from typing import Any
 import msgspec
 
 MAX_INTEGER_DIGITS = 30  # an offset, id or timestamp; longer is an attack or garbage
+# Arrays and objects inside each other: no input nests a tenth as deep. A fixed bound, far below the
+# interpreter's recursion limit, so whether a value is refused never depends on how deep the stack is.
+MAX_NESTING = 100
 
 
 class GaikoError(Exception):
@@ -222,8 +225,11 @@ _FAST_DECODER = msgspec.json.Decoder()
 _LARGE = 10**18  # an integer this long is left to the strict decoder, which names one over MAX_INTEGER_DIGITS
 
 
-def _members(value: Any) -> int:
-    """How many members the objects of a decoded value hold in all; -1 if an integer is too large to trust."""
+def _members(value: Any, depth: int = 0) -> int:
+    """How many members the objects of a decoded value hold in all; -1 if an integer is too large to trust
+    or containers nest more than MAX_NESTING deep (the strict decoder then words the problem)."""
+    if depth >= MAX_NESTING:
+        return -1
     kind = type(value)
     if kind is dict:
         total, values = len(value), value.values()
@@ -233,7 +239,7 @@ def _members(value: Any) -> int:
         return -1 if kind is int and not -_LARGE < value < _LARGE else 0
     for item in values:
         if type(item) in (dict, list, int):
-            found = _members(item)
+            found = _members(item, depth + 1)
             if found < 0:
                 return -1
             total += found
@@ -259,10 +265,25 @@ _GAP_BYTES = re.compile(b'"[ \t\r\n]')
 
 def _strict_loads(text: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys,
-                          parse_int=_integer)
+        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys, parse_int=_integer)
     except RecursionError:
-        raise ValueError("nested too deeply") from None
+        value = _TOO_DEEP
+    if value is _TOO_DEEP or _too_deep(value):
+        raise ValueError(f"nested too deeply (more than {MAX_NESTING} arrays or objects inside each other)")
+    return value
+
+
+_TOO_DEEP = object()
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether containers nest more than MAX_NESTING deep; level by level, so at any depth without recursion."""
+    level = [value]
+    for _ in range(MAX_NESTING):
+        level = [item for v in level if type(v) in (dict, list) for item in (v.values() if type(v) is dict else v)]
+        if not level:
+            return False
+    return any(type(v) in (dict, list) for v in level)
 
 
 def loads(text: str) -> Any:

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import resource
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,8 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gaiko.eval.stream as stream
+import gaiko.forked as forked
 from gaiko.cli import main
-from gaiko.io import WHOLE, GaikoError, iter_line_batches, line_parts, paused_gc
+from gaiko.io import MAX_NESTING, WHOLE, GaikoError, iter_line_batches, line_parts, paused_gc
 from gaiko.predictions import PredictionIndex
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -180,3 +185,73 @@ def test_parts_hold_every_line_once_numbered_as_in_the_whole_file(tmp_path_facto
     assert [start for start, _ in cut][0] == 0 and [stop for _, stop in cut][-1] is None
     assert all(stop == start for (_, stop), (start, _) in zip(cut, cut[1:]))
     assert [x for part in cut for x in numbered(part)] == numbered(WHOLE)
+
+
+def test_a_gold_line_nested_deeper_than_the_bound_is_refused_at_any_jobs_and_stack_depth(files):
+    gold, shards = files
+    line = json.dumps({**line_of(gold, 250), "date_note": "NESTED"}, ensure_ascii=False)
+    for depth in (99, 100, 984):  # inside the document's object: one level more
+        spoiled(gold, {250: line.replace('"NESTED"', "[" * depth + "]" * depth)})
+        outcomes = set()
+        for jobs in JOBS:
+            try:
+                counted(gold, shards, jobs)
+                outcomes.add("scored")
+            except GaikoError as error:
+                outcomes.add(str(error))
+        assert len(outcomes) == 1, outcomes
+        assert ("nested too deeply" in outcomes.pop()) == (depth + 1 > MAX_NESTING)
+
+
+def test_a_part_whose_process_cannot_start_is_counted_here(files, monkeypatch):
+    gold, shards = files
+    expected = counted(gold, shards, 1)
+
+    def no_pipe():
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "pipe", no_pipe)
+    counts, problems = counted(gold, shards, 3)
+    assert problems == expected[1] and (counts.dense() == expected[0].dense()).all()
+
+
+def test_no_child_is_left_when_forking_is_interrupted(files, monkeypatch):
+    gold, shards = files
+    before, real, started = children(), forked.start, []
+
+    def interrupted(work):
+        if started:
+            raise KeyboardInterrupt
+        started.append(real(work))
+        return started[-1]
+
+    monkeypatch.setattr(stream, "start", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        counted(gold, shards, 4)
+    assert started[0] is not None and children() == before
+
+
+def test_a_low_open_files_limit_forks_no_more_than_it_allows():
+    probe = "from gaiko.forked import children_allowed; print(children_allowed(4))"
+    allowed = {}
+    for limit in (20, 37, 4096):  # the child holds 0, 1 and 2 open, and 32 are kept spare
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                             preexec_fn=lambda limit=limit: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit)))
+        allowed[limit] = int(out.stdout)
+    assert allowed == {20: 0, 37: 2, 4096: 4}
+
+
+def test_a_child_dies_with_its_parent_and_holds_no_output_open():
+    """SIGTERM gives the parent no `finally`: its child must still end, and the parent's output close."""
+    script = ("import os, sys, time\nfrom gaiko.forked import Forked\n"
+              "child = Forked(lambda: time.sleep(60))\nprint(child.pid, flush=True)\ntime.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    assert Path(f"/proc/{child}").exists()
+    parent.send_signal(signal.SIGTERM)
+    started = time.monotonic()
+    assert parent.stdout.read() == ""  # the end of the output: nothing else holds it open
+    assert time.monotonic() - started < 10 and parent.wait(10) == -signal.SIGTERM
+    while Path(f"/proc/{child}").exists() and time.monotonic() - started < 10:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{child}").exists(), "the child outlived its parent"

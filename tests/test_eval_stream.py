@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from gaiko.cli import main
 from gaiko.documents import _decode_document, load_documents
 from gaiko.eval.metrics import count, evaluate, merge, score
-from gaiko.io import _strict_loads, iter_lines, loads, read_bytes
+from gaiko.io import MAX_NESTING, _strict_loads, iter_lines, loads, read_bytes
 from gaiko.predictions import load_predictions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -183,3 +183,15 @@ def test_untrained_extractor_is_scored_on_all_documents_with_the_test_figure_bes
         declared_untrained({"untrained": "yes"}, "x.toml")
     with pytest.raises(Exception, match="missing"):
         score_all_and_test(corpus.gold[2:], predictions, test_ids)
+
+
+def test_nesting_is_bounded_whatever_the_depth_of_the_stack():
+    """A value nested more than MAX_NESTING deep is refused, one at the bound accepted, wherever the
+    reader is called from (the interpreter's recursion limit would make that depend on the caller)."""
+    def called_below(frames: int, text: str):
+        return called_below(frames - 1, text) if frames else fast_or_error(text)
+
+    for depth in (MAX_NESTING, MAX_NESTING + 1, 984, 100_000):
+        text = "[" * depth + "]" * depth
+        outcomes = {repr(called_below(frames, text)) for frames in (0, 100, 400)}
+        assert len(outcomes) == 1 and outcomes.pop().startswith("('ok'" if depth <= MAX_NESTING else "('error'")
