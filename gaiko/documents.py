@@ -14,7 +14,7 @@ Offsets are Unicode code points, end exclusive, and `text[start:end]` equals the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +29,20 @@ METADATA_FIELDS = ("id", "title", "publisher", "url", "date", "date_note", "lang
 _ENTITY_ID = re.compile(schema.ENTITY_ID_PATTERN)
 
 
+# The fields of the documents shape at each level; any other is refused (a misspelt field is not ignored).
+DOCUMENT_FIELDS = (*METADATA_FIELDS, "text", "raw_alignment", "entities", "events")
+MENTION_FIELDS = ("id", "start", "end", "text", "label", "entity_id")
+EVENT_FIELDS = ("id", "type", "realis", "trigger", "arguments")
+TRIGGER_FIELDS = ("start", "end", "text")
+ARGUMENT_FIELDS = ("role", "mention_id")
+
+
+def _unknown_fields(problem: Callable[[str, str, str], None], where: str, item: dict, fields: tuple[str, ...]) -> None:
+    unknown = [key for key in item if key not in fields]
+    if unknown:
+        problem(where, "unknown_field", f"unknown field {brief(unknown[0])} (fields: {', '.join(fields)})")
+
+
 def validate_document(doc: dict) -> list[Problem]:
     """Every problem of one gold document (empty list when valid); each reads `where: what` (`str`)."""
     problems: list[Problem] = []
@@ -39,6 +53,10 @@ def validate_document(doc: dict) -> list[Problem]:
     text = doc.get("text")
     if not isinstance(doc.get("id"), str) or not doc["id"]:
         problem("document", "missing_id", "missing or empty 'id'")
+    _unknown_fields(problem, "document", doc, DOCUMENT_FIELDS)
+    for key in METADATA_FIELDS[1:]:
+        if doc.get(key) is not None and not isinstance(doc[key], str):
+            problem("document", "metadata_not_string", f"'{key}' must be a string or null, got {brief(doc[key])}")
     if not isinstance(text, str):
         problem("document", "text_not_string", "'text' must be a string")
         return problems
@@ -64,6 +82,7 @@ def validate_document(doc: dict) -> list[Problem]:
     spans: list[tuple[int, int, str]] = []
     for i, m in enumerate(doc.get("entities") or []):
         where = f"entity {m.get('id', i)!s}"
+        _unknown_fields(problem, where, m, MENTION_FIELDS)
         if m.get("id") in mentions:
             problem(where, "duplicate_mention_id", "duplicate mention id")
         mentions[m.get("id")] = m
@@ -88,6 +107,7 @@ def validate_document(doc: dict) -> list[Problem]:
         if ev.get("id") in event_ids:
             problem(where, "duplicate_event_id", "duplicate event id")
         event_ids.add(ev.get("id"))
+        _unknown_fields(problem, where, ev, EVENT_FIELDS)
         if ev.get("type") not in schema.EVENT_LABELS:
             problem(where, "unknown_event_type", f"unknown event type {ev.get('type')!r}")
         if ev.get("realis") not in schema.REALIS_VALUES:
@@ -96,10 +116,12 @@ def validate_document(doc: dict) -> list[Problem]:
         if not isinstance(trigger, dict):
             problem(where, "missing_trigger", "missing trigger")
         else:
+            _unknown_fields(problem, f"{where} trigger", trigger, TRIGGER_FIELDS)
             check_span(f"{where} trigger", trigger)
         seen_args: set[tuple[str, str]] = set()
         for arg in ev.get("arguments") or []:
             role, mid = arg.get("role"), arg.get("mention_id")
+            _unknown_fields(problem, where, arg, ARGUMENT_FIELDS)
             if role not in schema.ROLE_NAMES:
                 problem(where, "unknown_role", f"unknown role {role!r}")
             if mid not in mentions:

@@ -121,7 +121,8 @@ def line_of(gold: Path, number: int) -> dict:
     return json.loads(gold.read_text(encoding="utf-8").splitlines()[number - 1])
 
 
-@pytest.mark.parametrize("case", ["broken JSON early", "broken JSON late", "id of an earlier part", "id twice in one part",
+@pytest.mark.parametrize("case", ["broken JSON early", "broken JSON late", "id of an earlier part",
+                                  "id twice in one part",
                                   "span off its text late", "two errors in two parts"])
 def test_a_bad_gold_line_raises_the_one_process_error(files, case):
     gold, shards = files

@@ -183,6 +183,21 @@ def test_document_problems_carry_where_and_reason():
     assert str(problems[1]) == "entity m2: overlaps entity m1 (0-3 and 1-2); mentions are flat"
 
 
+def test_unknown_fields_and_metadata_that_is_not_a_string_are_refused_at_every_level():
+    doc = {"id": "d", "text": "ロシアと北朝鮮", "title": ["ロシア"], "date_note": None, "sumary": "x",
+           "entities": [{"id": "m1", "start": 0, "end": 3, "label": "GPE", "text": "ロシア", "score": 0.9}],
+           "events": [{"id": "e1", "type": "CONSULT", "realis": "ACTUAL", "polarity": "positive",
+                       "trigger": {"start": 3, "end": 4, "text": "と", "lemma": "と"},
+                       "arguments": [{"role": "actor", "mention_id": "m1", "confidence": 1}]}]}
+    problems = validate_document(doc)
+    assert [(p.where, p.reason) for p in problems] == [
+        ("document", "unknown_field"), ("document", "metadata_not_string"), ("entity m1", "unknown_field"),
+        ("event e1", "unknown_field"), ("event e1 trigger", "unknown_field"), ("event e1", "unknown_field")]
+    assert str(problems[0]) == ("document: unknown field 'sumary' (fields: id, title, publisher, url, date, "
+                                "date_note, language, source_file, text, raw_alignment, entities, events)")
+    assert str(problems[1]) == "document: 'title' must be a string or null, got ['ロシア']"
+
+
 def test_prediction_problems_are_counted_by_reason():
     gold = [{"id": "d", "text": "ロシアと北朝鮮"}]
     records = [(1, {"id": "d", "entities": [{"start": 0, "end": 3, "label": "GPE"},
