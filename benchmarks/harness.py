@@ -2,10 +2,10 @@
 
 - time: `gaiko score --json` (a process: interpreter start, imports, reading, validating, scoring; by
   default it counts a large gold file's parts in as many processes as there are usable processors, and
-  `--jobs 1` in one) against seqeval's `classification_report` and nervaluate in process on inputs prepared before timing
-  (their parsing is not counted), and against the floor of a process that only parses both files
-  with `json.loads`;
-- the bootstrap: `--bootstrap 1000` against the same command without it;
+  `--jobs 1` in one) against seqeval's `classification_report` and nervaluate in process on inputs
+  prepared before timing (their parsing is not counted; each peer runs between the commands of every
+  repeat), and against the floor of a process that only parses both files with `json.loads`;
+- the bootstrap: `--bootstrap 1000` against the same command without it (both in one process);
 - memory: peak resident set of `gaiko score --json` against the size of its input files;
 - scale: one million documents scored, against the floor on the same files.
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from end_to_end import FLOOR, GAIKO, REPO, compile_package, write_files
 from scoring import PEERS, check_agreement, peer_input
 from synthetic import Corpus
-from timing import Child, median_time, run_child
+from timing import Child, run_child
 
 from gaiko.batches import _DECODE_BATCH, BATCH, iter_gold_batches
 from gaiko.columns import batch_of, predicted_side
@@ -53,12 +53,21 @@ def end_to_end_vs_peers(corpus: Corpus, folder: Path, bootstrap: int, repeats: i
         "floor": lambda: floor_command(gold, pred),
         "score": lambda: score_command(gold, pred),
         "score, one process": lambda: score_command(gold, pred, "--jobs", "1"),
-        "bootstrap": lambda: score_command(gold, pred, "--bootstrap", str(bootstrap)),
+        "bootstrap": lambda: score_command(gold, pred, "--jobs", "1", "--bootstrap", str(bootstrap)),
     }
+    data = peer_input(corpus.without_events())
     children: dict[str, list[Child]] = {name: [] for name in runs}
-    for _ in range(repeats):  # interleaved, so that a change of load on a shared machine hits every command
+    peer_times: dict[str, list[tuple[float, float]]] = {name: [] for name in PEERS}
+    results = {}
+    # Interleaved, peers included, so that a change of load or of the processor's speed on a shared machine
+    # hits every command and every peer alike (a peer timed once, apart, swung from 7.6 s to 12.6 s).
+    for _ in range(repeats):
         for name, run in runs.items():
             children[name].append(run())
+        for name, peer in PEERS.items():
+            started, cpu = time.perf_counter(), time.process_time()
+            results[name] = peer(data)
+            peer_times[name].append((time.perf_counter() - started, time.process_time() - cpu))
     for name, done in children.items():
         out[name] = sorted(c.seconds for c in done)[len(done) // 2]
         out[f"{name} cpu"] = sorted(c.cpu_seconds for c in done)[len(done) // 2]
@@ -70,12 +79,9 @@ def end_to_end_vs_peers(corpus: Corpus, folder: Path, bootstrap: int, repeats: i
     with_ci = json.loads(out.pop("bootstrap stdout"))["ner"]["strict"]["micro"]
     assert with_ci["ci"][0] <= with_ci["f1"] <= with_ci["ci"][1], "bootstrap interval"
     out.pop("floor stdout")
-    data = peer_input(corpus.without_events())
-    results = {}
-    for name, peer in PEERS.items():
-        started = time.process_time()
-        out[name], results[name] = median_time(lambda: peer(data), 1)
-        out[f"{name} cpu"] = time.process_time() - started
+    for name, times in peer_times.items():
+        out[name] = sorted(wall for wall, _ in times)[len(times) // 2]
+        out[f"{name} cpu"] = sorted(cpu for _, cpu in times)[len(times) // 2]
     out["checked"] = check_agreement(score_documents(*_ner_only(corpus)), results, corpus)
     return out
 
