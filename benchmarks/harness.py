@@ -26,7 +26,7 @@ from scoring import PEERS, check_agreement, peer_input
 from synthetic import Corpus
 from timing import Child, run_child
 
-from gaiko.batches import _DECODE_BATCH, BATCH, iter_gold_batches
+from gaiko.batches import _DECODE_DOCUMENT, BATCH, iter_gold_batches
 from gaiko.columns import batch_of, predicted_side
 from gaiko.eval.matching import count_sides
 from gaiko.eval.metrics import score_documents
@@ -97,15 +97,14 @@ def stages(corpus: Corpus, folder: Path, repeats: int) -> dict[str, float]:
 def _stages(folder: Path, repeats: int) -> dict[str, float]:
     gold_path, pred_path = folder / "gold.jsonl", folder / "pred.jsonl"
     lines = [nonblank(batch) for _, batch in iter_line_batches(gold_path, BATCH)]
-    data = [b"[" + b",".join(batch) + b"]" for batch in lines]
-    docs = [_DECODE_BATCH(d) for d in data]
+    docs = [list(map(_DECODE_DOCUMENT, batch)) for batch in lines]
     batches = [batch_of(d) for d in docs]
     index = PredictionIndex.from_files([pred_path])
     taken = [index.take_batch(b.docs) for b in batches]
     sides = [predicted_side(t, b.side) for t, b in zip(taken, batches, strict=True)]
     runs = {
         "gold: reading lines": lambda: [nonblank(b) for _, b in iter_line_batches(gold_path, BATCH)],
-        "gold: decoding (msgspec, typed)": lambda: [_DECODE_BATCH(d) for d in data],
+        "gold: decoding (msgspec, typed)": lambda: [list(map(_DECODE_DOCUMENT, batch)) for batch in lines],
         "gold: columns": lambda: [batch_of(d) for d in docs],
         "gold: read, decoded and checked (the three above and the checks)":
             lambda: [sum(len(b.docs) for b in iter_gold_batches(gold_path))],

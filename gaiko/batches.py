@@ -1,6 +1,6 @@
 """Gold documents read in batches at the speed of the input: the typed fast path of `iter_documents`.
 
-A batch of lines is decoded in one call into typed structs (msgspec checks every type in C, labels,
+A batch of lines is decoded line by line, in C, into typed structs (msgspec checks every type in C, labels,
 types, roles and realis included), checked for duplicate keys by counting quotes
 (`gaiko.columns.quotes_balance`), then validated a column at a time (`gaiko.columns`). The fast path only
 ever accepts: a batch where anything is off, or that is not in the full documents shape (every field
@@ -28,6 +28,7 @@ from gaiko.io import WHOLE, iter_line_batches, nonblank
 BATCH = 2048  # lines decoded and checked at once
 
 _Int = Annotated[int, msgspec.Meta(ge=-10**18, le=10**18)]  # as `gaiko.io.loads`: no over-long integer
+_Count = Annotated[int, msgspec.Meta(ge=0, le=10**18)]
 _ENTITY_ID = re.compile(schema.ENTITY_ID_PATTERN)
 
 
@@ -57,9 +58,9 @@ class _Event(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 
 class _Alignment(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    start: _Int
-    raw_start: _Int
-    length: _Int
+    start: _Count
+    raw_start: _Count
+    length: _Count
 
 
 class _Document(msgspec.Struct, forbid_unknown_fields=True, gc=False):
@@ -83,7 +84,7 @@ class _Document(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 _KEYS = {"document": 12, "alignment": 3, "mention": 6, "event": 5 + 3, "argument": 2}  # an event with its trigger
 _STRINGS = {"document": 2, "mention": 3, "event": 3 + 1, "argument": 2}  # string values besides those that may be null
 _NULLABLE = METADATA_FIELDS[1:]  # the fields of a document that are a string or null (a mention's: entity_id)
-_DECODE_BATCH = msgspec.json.Decoder(list[_Document]).decode
+_DECODE_DOCUMENT = msgspec.json.Decoder(_Document).decode
 # ROLE_FITS[role index, label index]: a mention of that label may fill that role.
 ROLE_FITS = np.array([[label in schema.ROLE_ENTITY_TYPES.get(role, schema.ENTITY_LABELS) for label in schema.ENTITY_LABELS]
                       for role in schema.ROLE_NAMES])
@@ -107,13 +108,11 @@ def iter_gold_batches(path: str | Path, size: int = BATCH, part: tuple[int, int 
 def _typed(raws: list[bytes], seen: set[str]) -> GoldBatch | None:
     """The lines as typed structs with their columns, when every line is a valid document in the full
     shape, with no key twice and no id seen before (then added to `seen`); else None."""
-    data = b"".join((b"[", b",".join(raws), b"]"))  # one copy fewer than adding
-    try:
-        docs = _DECODE_BATCH(data)
+    try:  # each line alone: as one array, two lines that split a document after a comma would decode
+        docs = list(map(_DECODE_DOCUMENT, raws))
     except (ValueError, RecursionError):  # msgspec's DecodeError, or bytes that are not UTF-8
         return None
-    if len(docs) != len(raws):  # a line of two objects joined by a comma, which the line path refuses
-        return None
+    data = b"\n".join(raws)  # where the quotes are counted
     made = flat_records(docs)
     batch = GoldBatch(docs, gold_side(docs, made))
     side, events = batch.side, len(batch.side.event_doc)

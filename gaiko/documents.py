@@ -43,6 +43,33 @@ def _unknown_fields(problem: Callable[[str, str, str], None], where: str, item: 
         problem(where, "unknown_field", f"unknown field {brief(unknown[0])} (fields: {', '.join(fields)})")
 
 
+def _objects(problem: Callable[[str, str, str], None], kind: str, items: Any) -> list[dict]:
+    """The objects of a list of items (none when it is not a list: that is reported by the caller); every
+    other item is a problem."""
+    if not isinstance(items, list):
+        return []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            problem(f"{kind} #{i + 1}", "not_an_object", f"must be an object, got {brief(item)}")
+    return [item for item in items if isinstance(item, dict)]
+
+
+ALIGNMENT_FIELDS = ("start", "raw_start", "length")
+
+
+def _check_alignment(problem: Callable[[str, str, str], None], alignment: Any) -> None:
+    """`raw_alignment`, when there is one: a list of objects of three non-negative integers."""
+    if alignment is None:
+        return
+    if not isinstance(alignment, list):
+        problem("document", "not_a_list", f"'raw_alignment' must be a list, got {brief(alignment)}")
+    for i, item in enumerate(_objects(problem, "raw_alignment", alignment)):
+        _unknown_fields(problem, f"raw_alignment #{i + 1}", item, ALIGNMENT_FIELDS)
+        if any(type(item.get(key)) is not int or item[key] < 0 for key in ALIGNMENT_FIELDS):
+            problem(f"raw_alignment #{i + 1}", "bad_alignment",
+                    f"start, raw_start and length must be non-negative integers, got {brief(item)}")
+
+
 def validate_document(doc: dict) -> list[Problem]:
     """Every problem of one gold document (empty list when valid); each reads `where: what` (`str`)."""
     problems: list[Problem] = []
@@ -66,6 +93,7 @@ def validate_document(doc: dict) -> list[Problem]:
         if key in doc and not isinstance(doc[key], list):
             problem("document", "annotations_not_list", f"'{key}' must be a list (empty when there is none), "
                     f"got {brief(doc[key])}")
+    _check_alignment(problem, doc.get("raw_alignment"))
 
     def check_span(where: str, span: dict) -> bool:
         start, end = span.get("start"), span.get("end")
@@ -80,9 +108,12 @@ def validate_document(doc: dict) -> list[Problem]:
 
     mentions: dict[str, dict] = {}
     spans: list[tuple[int, int, str]] = []
-    for i, m in enumerate(doc.get("entities") or []):
+    for i, m in enumerate(_objects(problem, "entity", doc.get("entities"))):
         where = f"entity {m.get('id', i)!s}"
         _unknown_fields(problem, where, m, MENTION_FIELDS)
+        if not isinstance(m.get("id"), str) or not m["id"]:
+            problem(where, "missing_id", f"a mention's id must be a non-empty string, got {brief(m.get('id'))}")
+            continue
         if m.get("id") in mentions:
             problem(where, "duplicate_mention_id", "duplicate mention id")
         mentions[m.get("id")] = m
@@ -102,8 +133,11 @@ def validate_document(doc: dict) -> list[Problem]:
                 f"overlaps entity {a} ({s1}-{e1} and {s2}-{e2}); mentions are flat")
 
     event_ids: set[str] = set()
-    for i, ev in enumerate(doc.get("events") or []):
+    for i, ev in enumerate(_objects(problem, "event", doc.get("events"))):
         where = f"event {ev.get('id', i)!s}"
+        if not isinstance(ev.get("id"), str) or not ev["id"]:
+            problem(where, "missing_id", f"an event's id must be a non-empty string, got {brief(ev.get('id'))}")
+            continue
         if ev.get("id") in event_ids:
             problem(where, "duplicate_event_id", "duplicate event id")
         event_ids.add(ev.get("id"))
@@ -119,8 +153,13 @@ def validate_document(doc: dict) -> list[Problem]:
             _unknown_fields(problem, f"{where} trigger", trigger, TRIGGER_FIELDS)
             check_span(f"{where} trigger", trigger)
         seen_args: set[tuple[str, str]] = set()
-        for arg in ev.get("arguments") or []:
+        if "arguments" in ev and not isinstance(ev["arguments"], list):
+            problem(where, "not_a_list", f"'arguments' must be a list, got {brief(ev['arguments'])}")
+        for arg in _objects(problem, f"{where} argument", ev.get("arguments")):
             role, mid = arg.get("role"), arg.get("mention_id")
+            if not isinstance(mid, str):
+                problem(where, "unknown_mention", f"argument {role} names no mention id (got {brief(mid)})")
+                continue
             _unknown_fields(problem, where, arg, ARGUMENT_FIELDS)
             if role not in schema.ROLE_NAMES:
                 problem(where, "unknown_role", f"unknown role {role!r}")

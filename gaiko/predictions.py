@@ -230,7 +230,6 @@ class _Line(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 
 _DECODE_LINE = msgspec.json.Decoder(_Line).decode
-_DECODE_LINES = msgspec.json.Decoder(list[_Line]).decode
 BATCH = 2048  # lines decoded at once, gold documents taken at once
 
 
@@ -257,14 +256,13 @@ def _balanced(raw: bytes, lines: list[_Line]) -> bool:
 
 
 def _typed_lines(raws: list[bytes]) -> list[_Line] | None:
-    """Non-blank lines as typed structs, decoded in one call, when every one has the typed shape and no
-    key twice; else None (each line is then read alone)."""
-    data = b"".join((b"[", b",".join(raws), b"]"))  # one copy fewer than adding
-    try:
-        lines = _DECODE_LINES(data)
+    """Non-blank lines as typed structs when every one has the typed shape and no key twice; else None
+    (each line is then read the plain way)."""
+    try:  # each line alone, not joined as one array (which would take a record split over two lines)
+        lines = list(map(_DECODE_LINE, raws))
     except (ValueError, RecursionError):  # msgspec's DecodeError, or bytes that are not UTF-8
         return None
-    return lines if len(lines) == len(raws) and _balanced(data, lines) else None  # one object a line
+    return lines if _balanced(b"\n".join(raws), lines) else None
 
 
 def _valid_lines(lines: list[_Line | None], texts: Texts) -> tuple[np.ndarray, Flat]:
@@ -402,7 +400,7 @@ class PredictionIndex:
             self._problem(file, problem)
 
     def _add_lines(self, file: int, first: int, lines: list[bytes], problems: list[Problem]) -> int:
-        """Index the lines numbered from `first`: typed in one call when they all can be, else one by one.
+        """Index the lines numbered from `first`: typed when they all can be, else one by one the plain way.
         How many lines held a record."""
         raws = nonblank(lines)
         typed = _typed_lines(raws) if raws else []

@@ -38,6 +38,7 @@ REASONS: dict[str, str] = {
     "text_not_string": "a document's text is not a string",
     "carriage_return": "a document's text contains a carriage return",
     "annotations_not_list": "a gold document's entities or events are not a list",
+    "bad_alignment": "a raw_alignment entry whose start, raw_start or length is not a non-negative integer",
     "metadata_not_string": "a gold document's metadata field (title, url, date, ...) is not a string or null",
     "offsets_not_integers": "a span's start or end is not an integer",
     "offsets_out_of_range": "a span is empty or lies outside the text",

@@ -256,3 +256,55 @@ def test_a_child_dies_with_its_parent_and_holds_no_output_open():
     while Path(f"/proc/{child}").exists() and time.monotonic() - started < 10:
         time.sleep(0.05)
     assert not Path(f"/proc/{child}").exists(), "the child outlived its parent"
+
+
+def split_after_comma(line: str, field: str) -> tuple[str, str]:
+    """A document line cut just after the comma before `field`: the first half and the rest."""
+    cut = line.index(f', "{field}"') + 1
+    return line[:cut], line[cut:]
+
+
+def with_event(line: str, **event) -> str:
+    """The document of a line with one event on its first character (fields of `event` replace or add)."""
+    doc = json.loads(line)
+    trigger = {"start": 0, "end": 1, "text": doc["text"][0]}
+    base = {"id": "e1", "type": "CONSULT", "realis": "ACTUAL", "trigger": trigger, "arguments": []}
+    return json.dumps({**doc, "events": [{k: v for k, v in {**base, **event}.items() if v is not None}]},
+                      ensure_ascii=False)
+
+
+BROKEN_LINES = {  # name → (line number → new line), made from the gold's own lines
+    "a document split over two lines, after a comma": lambda line: dict(zip(
+        (200, 201), (line(200) + ", " + split_after_comma(line(201), "events")[0][:-1],
+                     split_after_comma(line(201), "events")[1]))),
+    "arguments that are an object": lambda line: {200: with_event(line(200), arguments={})},
+    "an event without an id": lambda line: {200: with_event(line(200), id=None)},
+    "an entity that is a string": lambda line: {200: line(200).replace('"entities": [', '"entities": ["m", ', 1)},
+    "a negative raw alignment length": lambda line: {200: json.dumps({**json.loads(line(200)), "raw_alignment": [
+        {"start": 0, "raw_start": 0, "length": -3}]}, ensure_ascii=False)},
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_LINES))
+def test_every_reader_refuses_a_broken_gold_line_with_the_same_error(files, case):
+    """The batch reader (any --jobs) and the line reader (`load_documents`) agree, and neither crashes."""
+    from gaiko.documents import load_documents
+
+    gold, shards = files
+    lines = gold.read_text(encoding="utf-8").splitlines()
+    spoiled(gold, BROKEN_LINES[case](lambda n: lines[n - 1]))
+    with pytest.raises(GaikoError) as by_line:
+        load_documents(gold)
+    assert all(first_error(gold, shards, jobs) == str(by_line.value) for jobs in JOBS)
+
+
+def test_a_prediction_split_over_two_lines_is_two_bad_lines(files, tmp_path):
+    gold, shards = files
+    lines = shards[1].read_text(encoding="utf-8").splitlines()
+    first, rest = split_after_comma(lines[11], "events")
+    lines[10:12] = [lines[10] + ", " + first[:-1], rest]  # as one array, the two lines would decode as two records
+    split = tmp_path / "split.jsonl"
+    split.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = counted(gold, [shards[0], split], 1)[1]
+    assert [(p.line, p.reason) for p in problems if getattr(p, "file", None) == str(split)][:2] == [
+        (11, "invalid_json"), (12, "invalid_json")]
