@@ -114,13 +114,13 @@ def validate_document(doc: dict) -> list[Problem]:
         if not isinstance(m.get("id"), str) or not m["id"]:
             problem(where, "missing_id", f"a mention's id must be a non-empty string, got {brief(m.get('id'))}")
             continue
-        if m.get("id") in mentions:
+        if m["id"] in mentions:
             problem(where, "duplicate_mention_id", "duplicate mention id")
-        mentions[m.get("id")] = m
+        mentions[m["id"]] = m
         if m.get("label") not in schema.ENTITY_LABELS:
             problem(where, "unknown_label", f"unknown label {m.get('label')!r}")
         if check_span(where, m):
-            spans.append((m["start"], m["end"], str(m.get("id"))))
+            spans.append((m["start"], m["end"], m["id"]))
         eid = m.get("entity_id")
         if eid is not None:
             if m.get("label") not in schema.COREF_LABELS:
@@ -138,9 +138,9 @@ def validate_document(doc: dict) -> list[Problem]:
         if not isinstance(ev.get("id"), str) or not ev["id"]:
             problem(where, "missing_id", f"an event's id must be a non-empty string, got {brief(ev.get('id'))}")
             continue
-        if ev.get("id") in event_ids:
+        if ev["id"] in event_ids:
             problem(where, "duplicate_event_id", "duplicate event id")
-        event_ids.add(ev.get("id"))
+        event_ids.add(ev["id"])
         _unknown_fields(problem, where, ev, EVENT_FIELDS)
         if ev.get("type") not in schema.EVENT_LABELS:
             problem(where, "unknown_event_type", f"unknown event type {ev.get('type')!r}")
