@@ -20,10 +20,11 @@ import msgspec
 import numpy as np
 
 from gaiko import schema
-from gaiko.columns import (Flat, GoldBatch, Texts, batch_of, flat_records, gold_side, gold_views, may_repeat,
-                           overlapping, quotes_balance, repeated, spans_ok)
+from gaiko.columns import (Flat, GoldBatch, Side, Texts, batch_of, flat, flat_records, gold_side, gold_views,
+                           may_repeat, overlapping, quotes_balance, repeated, spans_ok)
 from gaiko.documents import METADATA_FIELDS, document_line, refuse_other_formats
 from gaiko.io import WHOLE, iter_line_batches, nonblank
+from gaiko.text import CONTROL_CHARACTER
 
 BATCH = 2048  # lines decoded and checked at once
 
@@ -138,7 +139,7 @@ def _valid(batch: GoldBatch, made: Flat, entity_ids: list[str | None]) -> bool:
     True when none has a problem."""
     docs, side = batch
     texts = Texts(list(map(attrgetter("text"), docs)))
-    if "\r" in texts.joined:
+    if "\r" in texts.joined or CONTROL_CHARACTER.search(texts.joined) or not _runs_ok(texts, docs):
         return False
     triggers = made.triggers
     if not spans_ok(texts, np.concatenate([side.entity_doc, side.event_doc]),
@@ -149,11 +150,11 @@ def _valid(batch: GoldBatch, made: Flat, entity_ids: list[str | None]) -> bool:
     if len(overlapping(texts, side.entity_doc, side.entity_start, side.entity_end)):
         return False
     if may_repeat(side.entity_doc, list(map(attrgetter("id"), side.mentions))) or may_repeat(
-            side.event_doc, list(map(attrgetter("id"), made.events))):
+            side.event_doc, list(map(attrgetter("id"), made.events))) or _may_repeat_events(texts, side):
         return False
     if entity_ids.count(None) < len(entity_ids):
         for m in side.mentions:
-            if m.entity_id is not None and (m.label not in schema.COREF_LABELS or not _ENTITY_ID.match(m.entity_id)):
+            if m.entity_id is not None and (m.label not in schema.COREF_LABELS or not _ENTITY_ID.fullmatch(m.entity_id)):
                 return False
     mention = side.argument_mention
     if (mention < 0).any():
@@ -161,3 +162,30 @@ def _valid(batch: GoldBatch, made: Flat, entity_ids: list[str | None]) -> bool:
     roles = np.fromiter(map(schema.ROLE_INDEX.__getitem__, side.argument_role), np.int64, len(mention))
     return bool(ROLE_FITS[roles, side.entity_label[mention]].all()) and not len(
         repeated(side.argument_event, roles, mention))
+
+
+def _runs_ok(texts: Texts, docs: list) -> bool:
+    """Whether every `raw_alignment` run is a non-empty run of its text after the run before
+    (`gaiko.documents._check_alignment`, for a batch)."""
+    runs, owner = flat(list(map(attrgetter("raw_alignment"), docs)))
+    if not runs:
+        return True
+    start = np.fromiter(map(attrgetter("start"), runs), np.int64, len(runs))
+    end = start + np.fromiter(map(attrgetter("length"), runs), np.int64, len(runs))
+    first = np.ones(len(runs), bool)
+    first[1:] = owner[1:] != owner[:-1]
+    return bool(((start < end) & (end <= texts.lengths[owner])).all() and (first[1:] | (start[1:] >= end[:-1])).all())
+
+
+# An event's key: where its trigger starts in the batch, its length (in _SPAN_BITS), its type.
+_SPAN_BITS, _TYPE_BITS = 20, len(schema.EVENT_LABELS).bit_length()
+
+
+def _may_repeat_events(texts: Texts, side: Side) -> bool:
+    """Whether a document may hold two events of one type on one trigger: True when it does, and, rarely,
+    when a trigger is longer than 2**20 characters (which only sends the batch to the record checks)."""
+    length = np.minimum(side.trigger_end - side.trigger_start, (1 << _SPAN_BITS) - 1)
+    keys = (((texts.offsets[side.event_doc] + side.trigger_start) << _SPAN_BITS | length) << _TYPE_BITS) | side.event_type
+    if len(keys) < 2 or (keys[1:] > keys[:-1]).all():  # events in trigger order: distinct without sorting
+        return False
+    return len(np.unique(keys)) < len(keys)

@@ -13,6 +13,7 @@ Offsets are Unicode code points, end exclusive, and `text[start:end]` equals the
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ import msgspec
 from gaiko import schema
 from gaiko.io import GaikoError, blank, brief, decoded_line, iter_lines, jsonl_value, loads, read_head, unique_keys
 from gaiko.problems import Problem
-from gaiko.text import overlaps, span_problem
+from gaiko.text import control_character, overlaps, span_problem
 
 METADATA_FIELDS = ("id", "title", "publisher", "url", "date", "date_note", "language", "source_file")
 _ENTITY_ID = re.compile(schema.ENTITY_ID_PATTERN)
@@ -43,6 +44,11 @@ def _unknown_fields(problem: Callable[[str, str, str], None], where: str, item: 
         problem(where, "unknown_field", f"unknown field {brief(unknown[0])} (fields: {', '.join(fields)})")
 
 
+def _got(item: dict, key: str) -> str:
+    """What an input item holds under `key`, for a message: its value, or that it is missing."""
+    return brief(item[key]) if key in item else "nothing (missing)"
+
+
 def _objects(problem: Callable[[str, str, str], None], kind: str, items: Any) -> list[dict]:
     """The objects of a list of items (none when it is not a list: that is reported by the caller); every
     other item is a problem."""
@@ -57,17 +63,24 @@ def _objects(problem: Callable[[str, str, str], None], kind: str, items: Any) ->
 ALIGNMENT_FIELDS = ("start", "raw_start", "length")
 
 
-def _check_alignment(problem: Callable[[str, str, str], None], alignment: Any) -> None:
-    """`raw_alignment`, when there is one: a list of objects of three non-negative integers."""
+def _check_alignment(problem: Callable[[str, str, str], None], alignment: Any, length: int) -> None:
+    """`raw_alignment`, when there is one: runs {start, raw_start, length} of integers, in text order, each
+    of at least one character of the text (of `length` characters), none overlapping the one before."""
     if alignment is None:
         return
     if not isinstance(alignment, list):
         problem("document", "not_a_list", f"'raw_alignment' must be a list, got {brief(alignment)}")
+    covered = 0  # where the run before ends
     for i, item in enumerate(_objects(problem, "raw_alignment", alignment)):
-        _unknown_fields(problem, f"raw_alignment #{i + 1}", item, ALIGNMENT_FIELDS)
+        where = f"raw_alignment #{i + 1}"
+        _unknown_fields(problem, where, item, ALIGNMENT_FIELDS)
         if any(type(item.get(key)) is not int or item[key] < 0 for key in ALIGNMENT_FIELDS):
-            problem(f"raw_alignment #{i + 1}", "bad_alignment",
-                    f"start, raw_start and length must be non-negative integers, got {brief(item)}")
+            problem(where, "bad_alignment", f"start, raw_start and length must be non-negative integers, got {brief(item)}")
+        elif not covered <= item["start"] < item["start"] + item["length"] <= length:
+            problem(where, "bad_alignment", f"the run {item['start']}-{item['start'] + item['length']} must lie in "
+                    f"the text (0-{length}), after the run before (ending at {covered}), and not be empty")
+        else:
+            covered = item["start"] + item["length"]
 
 
 def validate_document(doc: dict) -> list[Problem]:
@@ -79,31 +92,34 @@ def validate_document(doc: dict) -> list[Problem]:
 
     text = doc.get("text")
     if not isinstance(doc.get("id"), str) or not doc["id"]:
-        problem("document", "missing_id", "missing or empty 'id'")
+        problem("document", "missing_id", f"a document's id must be a non-empty string, got {_got(doc, 'id')}")
     _unknown_fields(problem, "document", doc, DOCUMENT_FIELDS)
     for key in METADATA_FIELDS[1:]:
         if doc.get(key) is not None and not isinstance(doc[key], str):
             problem("document", "metadata_not_string", f"'{key}' must be a string or null, got {brief(doc[key])}")
     if not isinstance(text, str):
-        problem("document", "text_not_string", "'text' must be a string")
+        problem("document", "text_not_string", f"'text' must be a string, got {_got(doc, 'text')}")
         return problems
     if "\r" in text:
         problem("document", "carriage_return", "text contains '\\r'; newlines must be '\\n'")
+    if control := control_character(text):
+        problem("document", "control_character", f"text contains the control character {control}; a clean text "
+                "holds none but newline and tab")
     for key in ("entities", "events"):  # absent: none (a text-only document); null or a scalar is a mistake
         if key in doc and not isinstance(doc[key], list):
             problem("document", "annotations_not_list", f"'{key}' must be a list (empty when there is none), "
                     f"got {brief(doc[key])}")
-    _check_alignment(problem, doc.get("raw_alignment"))
+    _check_alignment(problem, doc.get("raw_alignment"), len(text))
 
     def check_span(where: str, span: dict) -> bool:
         start, end = span.get("start"), span.get("end")
         bad = span_problem(start, end, text, span.get("text"))
         if bad == "offsets_not_integers":
-            problem(where, bad, f"start/end must be integers, got {start!r}/{end!r}")
+            problem(where, bad, f"start/end must be integers, got {_got(span, 'start')}/{_got(span, 'end')}")
         elif bad == "offsets_out_of_range":
             problem(where, bad, f"offsets {start}-{end} outside 0-{len(text)} or empty")
         elif bad == "text_mismatch":
-            problem(where, bad, f"text {span.get('text')!r} != text[{start}:{end}] {text[start:end]!r}")
+            problem(where, bad, f"text {_got(span, 'text')} != text[{start}:{end}] {brief(text[start:end])}")
         return bad in (None, "text_mismatch")
 
     mentions: dict[str, dict] = {}
@@ -118,21 +134,22 @@ def validate_document(doc: dict) -> list[Problem]:
             problem(where, "duplicate_mention_id", "duplicate mention id")
         mentions[m["id"]] = m
         if m.get("label") not in schema.ENTITY_LABELS:
-            problem(where, "unknown_label", f"unknown label {m.get('label')!r}")
+            problem(where, "unknown_label", f"unknown label {_got(m, 'label')}")
         if check_span(where, m):
             spans.append((m["start"], m["end"], m["id"]))
         eid = m.get("entity_id")
         if eid is not None:
             if m.get("label") not in schema.COREF_LABELS:
                 problem(where, "entity_id_not_allowed",
-                        f"a {m.get('label')} mention carries no entity id (got {eid!r})")
-            elif not isinstance(eid, str) or not _ENTITY_ID.match(eid):
-                problem(where, "bad_entity_id", f"entity id {eid!r} is not lower_snake_case ASCII")
+                        f"a {_got(m, 'label')} mention carries no entity id (got {brief(eid)})")
+            elif not isinstance(eid, str) or not _ENTITY_ID.fullmatch(eid):
+                problem(where, "bad_entity_id", f"entity id {brief(eid)} is not lower_snake_case ASCII")
     for (s1, e1, a), (s2, e2, b) in overlaps(sorted(spans), drop=False):
         problem(f"entity {b}", "overlapping_entities",
                 f"overlaps entity {a} ({s1}-{e1} and {s2}-{e2}); mentions are flat")
 
     event_ids: set[str] = set()
+    triggers: dict[tuple[str, int, int], str] = {}  # (type, start, end) -> the first event's id
     for i, ev in enumerate(_objects(problem, "event", doc.get("events"))):
         where = f"event {ev.get('id', i)!s}"
         if not isinstance(ev.get("id"), str) or not ev["id"]:
@@ -143,28 +160,33 @@ def validate_document(doc: dict) -> list[Problem]:
         event_ids.add(ev["id"])
         _unknown_fields(problem, where, ev, EVENT_FIELDS)
         if ev.get("type") not in schema.EVENT_LABELS:
-            problem(where, "unknown_event_type", f"unknown event type {ev.get('type')!r}")
+            problem(where, "unknown_event_type", f"unknown event type {_got(ev, 'type')}")
         if ev.get("realis") not in schema.REALIS_VALUES:
-            problem(where, "unknown_realis", f"unknown realis {ev.get('realis')!r}")
+            problem(where, "unknown_realis", f"unknown realis {_got(ev, 'realis')}")
         trigger = ev.get("trigger")
         if not isinstance(trigger, dict):
-            problem(where, "missing_trigger", "missing trigger")
+            problem(where, "missing_trigger", f"'trigger' must be an object (start, end, text), got {_got(ev, 'trigger')}")
         else:
             _unknown_fields(problem, f"{where} trigger", trigger, TRIGGER_FIELDS)
-            check_span(f"{where} trigger", trigger)
+            if check_span(f"{where} trigger", trigger) and ev.get("type") in schema.EVENT_LABELS:
+                key = (ev["type"], trigger["start"], trigger["end"])
+                if key in triggers:
+                    problem(where, "duplicate_event", f"a second {ev['type']} event on trigger "
+                            f"{trigger['start']}-{trigger['end']} (first: event {triggers[key]})")
+                triggers.setdefault(key, ev["id"])
         seen_args: set[tuple[str, str]] = set()
         if "arguments" in ev and not isinstance(ev["arguments"], list):
             problem(where, "not_a_list", f"'arguments' must be a list, got {brief(ev['arguments'])}")
         for arg in _objects(problem, f"{where} argument", ev.get("arguments")):
             role, mid = arg.get("role"), arg.get("mention_id")
             if not isinstance(mid, str):
-                problem(where, "unknown_mention", f"argument {role} names no mention id (got {brief(mid)})")
+                problem(where, "unknown_mention", f"an argument's mention_id must be a string, got {_got(arg, 'mention_id')}")
                 continue
             _unknown_fields(problem, where, arg, ARGUMENT_FIELDS)
             if role not in schema.ROLE_NAMES:
-                problem(where, "unknown_role", f"unknown role {role!r}")
+                problem(where, "unknown_role", f"unknown role {_got(arg, 'role')}")
             if mid not in mentions:
-                problem(where, "unknown_mention", f"argument {role} points to unknown mention {mid!r}")
+                problem(where, "unknown_mention", f"argument {role} points to unknown mention {brief(mid)}")
             elif role in schema.ROLE_ENTITY_TYPES and mentions[mid].get("label") not in schema.ROLE_ENTITY_TYPES[role]:
                 problem(where, "role_type_mismatch", f"{role} cannot be a {mentions[mid].get('label')} mention ({mid})")
             if (role, mid) in seen_args:
@@ -254,7 +276,7 @@ _JSONL_HINT = ("gold files are JSON lines in the documents shape, one document p
 
 
 def iter_documents(path: str | Path) -> Iterator[dict]:
-    """The documents of a gold JSONL file, read and validated as a stream (`load_documents`).
+    """The documents of a gold JSONL file in their full shape (`full_shape`), read and validated as a stream.
 
     A Parquet, Arrow or compressed file, a JSON array or indented JSON is refused in one error that
     names what it is and how to write JSON lines.
@@ -276,14 +298,14 @@ def refuse_other_formats(path: str | Path) -> bytes:
 
 def document_line(path: str | Path, head: bytes, seen: set[str], number: int, raw: bytes) -> dict | None:
     """Line `number` of a gold file (whose first bytes are `head`) as `iter_documents` reads it: the
-    validated document, added to the ids `seen`; None for a blank line; else the error."""
+    validated document in its full shape, added to the ids `seen`; None for a blank line; else the error."""
     try:
         line = decoded_line(path, number, raw)
         if blank(line):
             return None
         doc = jsonl_value(path, number, line, _decode_document)
     except GaikoError as e:
-        if e.line == 1 and head.lstrip()[:1] in (b"[", b"{"):
+        if e.line == 1 and head.lstrip()[:1] in (b"[", b"{") and _cut_short(raw):
             raise GaikoError(f"looks like indented JSON, not JSON lines ({e.problem}); {_JSONL_HINT}",
                              path, 1) from None
         raise
@@ -294,11 +316,50 @@ def document_line(path: str | Path, head: bytes, seen: set[str], number: int, ra
     problems = validate_document(doc)
     if problems:
         first = problems[0]
-        raise Problem(number, str(first), first.reason, where=f"document {doc.get('id')!r}").error(path)
+        raise Problem(number, str(first), first.reason, where=f"document {brief(doc.get('id'))}").error(path)
     if doc["id"] in seen:
-        raise Problem(number, f"duplicate document id {doc['id']!r}", "duplicate_document").error(path)
+        raise Problem(number, f"duplicate document id {brief(doc['id'])} (first on line "
+                      f"{_first_line(path, doc['id'])})", "duplicate_document").error(path)
     seen.add(doc["id"])
-    return doc
+    return full_shape(doc)
+
+
+def full_shape(doc: dict) -> dict:
+    """A valid document with every field of the documents shape: what a gold file may leave out (metadata,
+    `raw_alignment`, annotations, an entity id, an event's arguments) is null or empty, as its absence means."""
+    return {**dict.fromkeys(METADATA_FIELDS), **doc, "raw_alignment": doc.get("raw_alignment") or [],
+            "entities": [{"entity_id": None, **m} for m in doc.get("entities") or ()],
+            "events": [{"arguments": [], **e} for e in doc.get("events") or ()]}
+
+
+class _Identified(msgspec.Struct):
+    id: Any = None
+
+
+def _first_line(path: str | Path, doc_id: str) -> int:
+    """The number of the first line of a gold file that holds document `doc_id`: read again, since only
+    a duplicate needs it (the ids seen are kept without their lines)."""
+    decode = msgspec.json.Decoder(_Identified).decode
+    for number, raw in enumerate(iter_lines(path), start=1):
+        try:
+            if decode(raw).id == doc_id:
+                return number
+        except (msgspec.MsgspecError, UnicodeDecodeError):
+            continue
+    raise AssertionError(f"document {doc_id!r} was seen before, but no line holds it")
+
+
+def _cut_short(raw: bytes) -> bool:
+    """Whether a line is JSON that stops before its value is complete (as the first line of indented JSON,
+    `{` or `[`, does), rather than JSON with another problem."""
+    text = raw.decode("utf-8", "replace")
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as e:
+        return e.pos >= len(text.rstrip())
+    except (ValueError, RecursionError):
+        pass
+    return False
 
 
 def argument_order(role: str, start: int, end: int) -> tuple[int, int, int]:

@@ -270,7 +270,27 @@ def _strict_loads(text: str) -> Any:
         value = _TOO_DEEP
     if value is _TOO_DEEP or _too_deep(value):
         raise ValueError(f"nested too deeply (more than {MAX_NESTING} arrays or objects inside each other)")
+    if _SURROGATE_ESCAPE.search(text) and (lone := _lone_surrogate(value)):
+        raise ValueError(f"a string holds \\u{lone:04x}, half of a UTF-16 surrogate pair without its other half: "
+                         "not a character, and UTF-8 cannot hold it")
     return value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # how JSON spells half of a surrogate pair
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> int | None:
+    """The code point of the first lone surrogate in the strings (keys included) of a decoded value, if any:
+    `json.loads` decodes an unpaired escape into one, msgspec refuses it."""
+    level = [value]
+    while level:
+        for item in level:
+            if type(item) is str and (found := _SURROGATE.search(item)):
+                return ord(found.group())
+        level = [x for v in level if type(v) in (dict, list)
+                 for x in ([*v, *v.values()] if type(v) is dict else v)]
+    return None
 
 
 _TOO_DEEP = object()
@@ -306,14 +326,18 @@ def json_problem(error: ValueError) -> str:
     """What is wrong with a JSON text, without the decoder's own 'line 1 column 7 (char 6)' wording
     (the caller names the line; the column is kept)."""
     if isinstance(error, json.JSONDecodeError):
-        return f"invalid JSON: {error.msg} at column {error.colno}"
+        return f"invalid JSON: {error.msg.removesuffix(' at')} at column {error.colno}"  # 'Invalid control character at'
     return f"invalid JSON: {error}"
 
 
 def brief(value: Any, limit: int = 60) -> str:
-    """repr() of a value for an error message, cut to `limit` characters (input can be megabytes)."""
-    shown = repr(value)
+    """repr() of a value for an error message, cut to `limit` characters (input can be megabytes); the JSON
+    constants as JSON spells them (`null`, not Python's `None`)."""
+    shown = _JSON_CONSTANTS.get(value, repr(value)) if value is None or type(value) is bool else repr(value)
     return shown if len(shown) <= limit else f"{shown[:limit]}... ({len(shown)} characters)"
+
+
+_JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
 
 
 def printable(text: str) -> str:
@@ -329,10 +353,16 @@ def decoded_line(path: str | os.PathLike, number: int, raw: bytes) -> str:
         raise GaikoError("starts with a UTF-8 byte order mark; save it without one", path, 1)
     if number == 1 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise GaikoError("is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8", path, 1)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise GaikoError(JOINED_BOM, path, number)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise GaikoError(f"not UTF-8: byte 0x{raw[e.start]:02x} cannot be decoded", path, number) from None
+
+
+JOINED_BOM = ("starts with a UTF-8 byte order mark inside the file, as when files saved with one are joined; "
+              "remove it")
 
 
 def jsonl_value(path: str | os.PathLike, number: int, line: str, decode: Callable[[str], Any] | None = None) -> Any:

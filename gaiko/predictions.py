@@ -34,7 +34,7 @@ from msgspec import UNSET, UnsetType
 from gaiko import schema
 from gaiko.columns import (Flat, GoldBatch, PredictedView, Side, Texts, flat_records, overlapping, predicted_side,
                            predicted_views, quotes_balance, repeated, spans_ok)
-from gaiko.io import blank, brief, iter_line_batches, json_problem, loads, nonblank
+from gaiko.io import JOINED_BOM, blank, brief, iter_line_batches, json_problem, loads, nonblank
 from gaiko.problems import Problem
 from gaiko.text import overlaps, span_problem
 
@@ -310,6 +310,9 @@ def _parse(number: int, raw: bytes, problems: list[Problem]) -> Any:
             return typed
     except msgspec.MsgspecError:
         pass
+    if line.startswith(_BOM):
+        problems.append(Problem(number, JOINED_BOM, "bom", (("documents", 1),)))
+        return _NO_LINE
     try:
         return loads(line)
     except ValueError as e:
@@ -318,6 +321,7 @@ def _parse(number: int, raw: bytes, problems: list[Problem]) -> Any:
 
 
 _NO_LINE = object()  # what `_parse` gives for a line without a record
+_BOM = "\ufeff"
 
 
 def _views(found: list[_Line | dict | None]) -> list[_Line | PredictedView | None]:

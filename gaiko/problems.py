@@ -25,7 +25,7 @@ from gaiko.io import GaikoError
 REASONS: dict[str, str] = {
     # the file and its lines
     "not_utf8": "the file or a line is not UTF-8",
-    "bom": "the file starts with a UTF-8 byte order mark",
+    "bom": "the file, or a line inside it, starts with a UTF-8 byte order mark",
     "invalid_json": "a line is not valid JSON",
     "empty": "the file holds no record at all",
     "not_an_object": "a record or an item is not a JSON object",
@@ -38,7 +38,8 @@ REASONS: dict[str, str] = {
     "text_not_string": "a document's text is not a string",
     "carriage_return": "a document's text contains a carriage return",
     "annotations_not_list": "a gold document's entities or events are not a list",
-    "bad_alignment": "a raw_alignment entry whose start, raw_start or length is not a non-negative integer",
+    "control_character": "a document's text contains a control character other than newline and tab",
+    "bad_alignment": "a raw_alignment entry that is not a non-empty run of the text, after the one before",
     "metadata_not_string": "a gold document's metadata field (title, url, date, ...) is not a string or null",
     "offsets_not_integers": "a span's start or end is not an integer",
     "offsets_out_of_range": "a span is empty or lies outside the text",

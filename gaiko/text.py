@@ -5,6 +5,7 @@ Offsets are Unicode code points, end exclusive: a span (start, end) of a text co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -53,6 +54,16 @@ def span_problem(start: Any, end: Any, text: str, mention: Any = None, check_men
     if check_mention and mention != text[start:end]:
         return "text_mismatch"
     return None
+
+
+# Control characters a clean text never holds: C0 but tab and newline (a carriage return has its own check), DEL.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character(text: str) -> str | None:
+    """What the first control character of a text is and where, for a message; None when there is none."""
+    found = CONTROL_CHARACTER.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X} at offset {found.start()}"
 
 
 T = TypeVar("T")

@@ -5,6 +5,7 @@ fast path must notice (a batch with anything off is read line by line)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from unittest import mock
 
 import msgspec
@@ -64,7 +65,26 @@ GOLD_EDITS = {
     "id": lambda line: line.replace('"id":"d', '"id":"d0', 1),
     "two documents on a line": lambda line: line + "," + line.replace('"id":"d', '"id":"e', 1),
     "ideographic space": lambda line: "\u3000",
+    "control character in text": lambda line: line.replace('"text":"', '"text":"\\u0001', 1),
+    "NUL in text": lambda line: line.replace('"text":"', '"text":"\\u0000', 1),
+    "tab in text": lambda line: line.replace('"text":"', '"text":"\\t', 1),
+    "lone surrogate": lambda line: line.replace('"title":"t"', '"title":"\\ud800t"', 1),
+    "surrogate pair": lambda line: line.replace('"title":"t"', '"title":"\\ud83d\\ude00"', 1),
+    "newline after an entity id": lambda line: line.replace('"entity_id":null', '"entity_id":"putin\\n"', 1),
+    "alignment past the text": lambda line: line.replace('"length":1', '"length":100000', 1),
+    "empty alignment run": lambda line: line.replace('"length":1', '"length":0', 1),
+    "alignment runs out of order": lambda line: line.replace(
+        '"raw_alignment":[', '"raw_alignment":[{"length":1,"raw_start":0,"start":1},', 1),
+    "event twice": lambda line: with_event_twice(line),
 }
+
+
+def with_event_twice(line: str) -> str:
+    """The line with its first event repeated under another id (the same type on the same trigger)."""
+    doc = json.loads(line)
+    if doc["events"]:
+        doc["events"].append({**doc["events"][0], "id": "again", "arguments": []})
+    return dumps_line(doc)
 
 
 def gold_outcome(path, reader) -> object:
@@ -129,7 +149,26 @@ PREDICTION_EDITS = {
     "two objects on a line": lambda line: line + ',{"id":"zz"}',
     "null": lambda line: "null",
     "ideographic space": lambda line: "\u3000",
+    "control character in text": lambda line: line.replace('"text":"', '"text":"\\u0001', 1),
+    "NUL in text": lambda line: line.replace('"text":"', '"text":"\\u0000', 1),
+    "tab in text": lambda line: line.replace('"text":"', '"text":"\\t', 1),
+    "lone surrogate": lambda line: line.replace('"title":"t"', '"title":"\\ud800t"', 1),
+    "surrogate pair": lambda line: line.replace('"title":"t"', '"title":"\\ud83d\\ude00"', 1),
+    "newline after an entity id": lambda line: line.replace('"entity_id":null', '"entity_id":"putin\\n"', 1),
+    "alignment past the text": lambda line: line.replace('"length":1', '"length":100000', 1),
+    "empty alignment run": lambda line: line.replace('"length":1', '"length":0', 1),
+    "alignment runs out of order": lambda line: line.replace(
+        '"raw_alignment":[', '"raw_alignment":[{"length":1,"raw_start":0,"start":1},', 1),
+    "event twice": lambda line: with_event_twice(line),
 }
+
+
+def with_event_twice(line: str) -> str:
+    """The line with its first event repeated under another id (the same type on the same trigger)."""
+    doc = json.loads(line)
+    if doc["events"]:
+        doc["events"].append({**doc["events"][0], "id": "again", "arguments": []})
+    return dumps_line(doc)
 
 
 def predicted_line(doc: dict, rnd: st.DataObject) -> dict:

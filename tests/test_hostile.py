@@ -22,6 +22,7 @@ HOSTILE = Path(__file__).parent / "hostile"
 MANIFEST = tomllib.loads((HOSTILE / "cases.toml").read_text(encoding="utf-8"))
 SUITES = MANIFEST["suites"]
 GOLD = HOSTILE / "predictions" / "gold.jsonl"
+PREDICTIONS = HOSTILE / "predictions" / "valid.jsonl"  # what the gold cases are scored against
 
 
 def line_of_30_mb(path: Path) -> None:
@@ -72,15 +73,15 @@ def case_input(suite: str, case: dict, tmp_path: Path) -> tuple[Path, Path]:
 def test_hostile_input_gives_one_clear_error_line(suite, case, tmp_path):
     path, named = case_input(suite, case, tmp_path)
     where = f"{named}:{case['line']}: " if "line" in case else f"{named}"
-    for command in SUITES[suite]["commands"]:
-        workspace = tmp_path / command["argv"][0]
+    for index, command in enumerate(SUITES[suite]["commands"]):
+        workspace = tmp_path / f"{index}-{command['argv'][0]}"
         workspace.mkdir()
         out = workspace / ("dataset" if suite == "exports" else "result")
         if suite == "exports":  # an existing dataset the failed build must leave untouched
             out.mkdir()
             (out / "README.md").write_text("the previous build\n", encoding="utf-8")
         before = tree_digest(workspace)
-        fields = {"file": str(path), "gold": str(GOLD), "out": str(out)}
+        fields = {"file": str(path), "gold": str(GOLD), "pred": str(PREDICTIONS), "out": str(out)}
         proc = gaiko(*(arg.format(**fields) for arg in command["argv"]))
         shown_lines = getattr(proc, command["stream"]).splitlines()
         if command["argv"][0] == "validate":  # its report ends with the count of problems
@@ -118,6 +119,25 @@ def test_valid_predictions_validate_and_score():
     counts = json.loads(proc.stdout)["counts"]
     assert counts["predicted"] == {"documents": 2, "entities": 3, "events": 1, "arguments": 1}
     assert counts["rejected"] == {"documents": 0, "entities": 0, "events": 0, "arguments": 0}
+
+
+def test_valid_gold_scores_and_shows_with_every_field_it_may_leave_out_left_out(tmp_path):
+    """The commands of the gold suite succeed on its untouched gold, and on the same gold without what a
+    gold file may leave out: metadata, entity ids, an event's arguments, a text-only document's annotations."""
+    first, second = (json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines())
+    for event in first["events"]:
+        del event["arguments"]
+    for mention in first["entities"]:
+        del mention["entity_id"]
+    del first["title"], second["entities"], second["events"]
+    sparse = tmp_path / "sparse.jsonl"
+    sparse.write_text("".join(json.dumps(doc, ensure_ascii=False) + "\n" for doc in (first, second)), encoding="utf-8")
+    for gold in (GOLD, sparse):
+        for index, command in enumerate(SUITES["gold"]["commands"]):
+            out = tmp_path / f"{gold.stem}-{index}"
+            proc = gaiko(*(arg.format(file=str(gold), pred=str(PREDICTIONS), out=str(out)) for arg in command["argv"]))
+            assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+            assert out.exists() or json.loads(proc.stdout)["counts"]["gold"]["documents"] == 2
 
 
 @pytest.mark.parametrize("name, rejected, reason", [

@@ -208,3 +208,26 @@ def test_prediction_problems_are_counted_by_reason():
     assert rejection_counts(problems) == {
         "rejected": {"documents": 0, "entities": 2, "events": 0, "arguments": 0},
         "problems": {"duplicate_entity": 1, "offsets_out_of_range": 1}}
+
+
+def test_gold_problems_name_what_is_there_as_json_spells_it():
+    doc = {"id": 7, "text": "ロシア\x00と北朝鮮", "raw_alignment": [{"start": 0, "raw_start": 0, "length": 3},
+                                                                {"start": 2, "raw_start": 9, "length": 1},
+                                                                {"start": 5, "raw_start": 9, "length": 9}],
+           "entities": [{"id": "m1", "start": 0, "end": 3, "label": "GPE", "text": "ロシア", "entity_id": "russia\n"},
+                        {"id": "m2", "start": 5, "end": 8, "text": None}],
+           "events": [{"id": "e1", "type": "CONSULT", "trigger": [4, 5], "arguments": []},
+                      {"id": "e2", "type": "CONSULT", "realis": "ACTUAL", "trigger": {"start": 4, "end": 5, "text": "と"}},
+                      {"id": "e3", "type": "CONSULT", "realis": "ACTUAL", "trigger": {"start": 4, "end": 5, "text": "と"}}]}
+    assert [str(p) for p in validate_document(doc)] == [
+        "document: a document's id must be a non-empty string, got 7",
+        "document: text contains the control character U+0000 at offset 3; a clean text holds none but newline and tab",
+        "raw_alignment #2: the run 2-3 must lie in the text (0-8), after the run before (ending at 3), and not be empty",
+        "raw_alignment #3: the run 5-14 must lie in the text (0-8), after the run before (ending at 3), and not be empty",
+        "entity m1: entity id 'russia\\n' is not lower_snake_case ASCII",
+        "entity m2: unknown label nothing (missing)",
+        "entity m2: text null != text[5:8] '北朝鮮'",
+        "event e1: unknown realis nothing (missing)",
+        "event e1: 'trigger' must be an object (start, end, text), got [4, 5]",
+        "event e3: a second CONSULT event on trigger 4-5 (first: event e2)"]
+    assert {p.reason for p in validate_document(doc)} <= set(REASONS)

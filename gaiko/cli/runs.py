@@ -172,11 +172,8 @@ def show_command(args: argparse.Namespace) -> ExitCode:
         records = checked_predictions(args.pred, docs, drop_invalid=False).by_id
         page = show_page(docs, records, f"predictions {args.pred.name}", None)
     else:
-        # the dataset is checked as a whole (as `gaiko check` does: some checks compare documents); the
-        # checks read `entity_id` on every mention, which a gold file may leave out
-        corpus = docs if args.gold is not None else load_gold("all")
-        open_, explained, _ = check([{**d, "entities": [{"entity_id": None, **m} for m in d["entities"]]}
-                                     for d in corpus])
+        # the dataset is checked as a whole (as `gaiko check` does: some checks compare documents)
+        open_, explained, _ = check(docs if args.gold is not None else load_gold("all"))
         page = show_page(docs, None, "gold", locate_findings(docs, open_, explained))
     write_text_atomic(args.out, page)
     print(f"wrote {args.out}: {len(docs)} document{'s' * (len(docs) != 1)}", file=sys.stderr)
