@@ -167,9 +167,10 @@ def _valid(batch: GoldBatch, made: Flat, entity_ids: list[str | None]) -> bool:
 def _runs_ok(texts: Texts, docs: list) -> bool:
     """Whether every `raw_alignment` run is a non-empty run of its text after the run before
     (`gaiko.documents._check_alignment`, for a batch)."""
-    runs, owner = flat(list(map(attrgetter("raw_alignment"), docs)))
-    if not runs:
+    alignments = list(map(attrgetter("raw_alignment"), docs))
+    if not any(alignments):
         return True
+    runs, owner = flat(alignments)
     start = np.fromiter(map(attrgetter("start"), runs), np.int64, len(runs))
     end = start + np.fromiter(map(attrgetter("length"), runs), np.int64, len(runs))
     first = np.ones(len(runs), bool)
