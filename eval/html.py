@@ -454,12 +454,26 @@ def locate_findings(docs: list[dict], open_: list, explained: list) -> dict[str,
     """`gaiko check` findings placed where they point: on a mention (`text@start` subjects, entity ids, a
     conflicting surface), on a trigger, or on an unannotated stretch of text; others are listed only."""
     located: dict[str, list[dict]] = defaultdict(list)
+    by_id = {doc["id"]: doc for doc in docs}
+    # the documents a corpus-wide finding may point into: those with a mention of its entity id or surface
+    holding: dict[tuple[str, str], dict[str, dict]] = defaultdict(dict)
+    for doc in docs:
+        for m in doc["entities"]:
+            holding["text", m["text"]][doc["id"]] = doc
+            if m.get("entity_id"):
+                holding["entity_id", m["entity_id"]][doc["id"]] = doc
     count = 0
     for finding, reason in [(f, None) for f in open_] + list(explained):
         mark = {"check": finding.check, "subject": finding.subject, "message": finding.message,
                 "status": "open" if reason is None else "allowed", "reason": reason}
+        if finding.document != "*":
+            candidates = [by_id[finding.document]] if finding.document in by_id else []
+        elif finding.check in _PLACED_BY:
+            candidates = holding[_PLACED_BY[finding.check], finding.subject].values()
+        else:
+            candidates = docs
         # a corpus-wide finding goes with the documents it concerns, or the first one if none shows it
-        places = {doc["id"]: _finding_places(doc, finding) for doc in docs if finding.document in ("*", doc["id"])}
+        places = {doc["id"]: _finding_places(doc, finding) for doc in candidates}
         if finding.document == "*":
             places = {i: p for i, p in places.items() if p} or ({docs[0]["id"]: []} if docs else {})
         for doc_id, spans in places.items():
@@ -468,6 +482,10 @@ def locate_findings(docs: list[dict], open_: list, explained: list) -> dict[str,
                 located[doc_id].append({**mark, "id": f"f{count}", "place": place, "start": start, "end": end,
                                         "targets": []})
     return located
+
+
+# Corpus-wide findings whose subject (without `@`) is placed on the mentions with that field: `_finding_places`.
+_PLACED_BY = {"unknown-id": "entity_id", "id-type": "entity_id", "label-conflict": "text"}
 
 
 def _finding_places(doc: dict, finding) -> list[tuple[str, int, int]]:

@@ -1,11 +1,15 @@
-"""The real gold: complete in every way the checker can see, and described truthfully by the card."""
+"""The real gold: complete in every way the checker can see, and described truthfully by the card; the
+checker's search for unannotated occurrences, against the obvious one."""
 
+import random
 import re
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from gaiko import schema
-from gaiko.annotation.check import check, load_inventory
+from gaiko.annotation.check import MIN_SURFACE_FOR_OCCURRENCES, _unannotated_occurrences, check, load_inventory
 from gaiko.build import gold_documents
 from gaiko.dataset import load_split
 from gaiko.paths import DATASET_DIR
@@ -84,3 +88,38 @@ def test_adjudicated_sheets_are_exactly_the_exported_gold(gold):
         resolved = resolve_sheet(path, clean)
         assert resolved["id"] == doc["id"]
         assert (resolved["entities"], resolved["events"]) == (doc["entities"], doc["events"])
+
+
+def naive_unannotated(docs: list[dict], labels_of_surface: dict[str, set[str]]) -> list[tuple[str, str, str]]:
+    """Every uncovered occurrence, found the obvious way: each surface searched for in each text."""
+    found = []
+    surfaces = [s for s in labels_of_surface if len(s) >= MIN_SURFACE_FOR_OCCURRENCES]
+    for doc in docs:
+        covered = set()
+        for span in [*doc["entities"], *(e["trigger"] for e in doc["events"])]:
+            covered.update(range(span["start"], span["end"]))
+        for surface in surfaces:
+            for start in range(len(doc["text"])):
+                if doc["text"].startswith(surface, start) and not covered & set(range(start, start + len(surface))):
+                    found.append((doc["id"], f"{surface}@{start}", "/".join(sorted(labels_of_surface[surface]))))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("ア𠮷イ", min_size=4, max_size=30), min_size=1, max_size=4),
+       st.lists(st.text("ア𠮷イ", min_size=1, max_size=4), min_size=1, max_size=8), st.randoms())
+@example(["アイウアイ"], ["アイ", "アイウ", "イウ"], random.Random(0))
+def test_unannotated_occurrences_are_every_occurrence_no_span_covers(texts, surfaces, rnd):
+    """Overlapping occurrences, surfaces that are prefixes of others, characters outside the BMP."""
+    docs = []
+    for number, text in enumerate(texts):
+        spans = sorted({(a, b) for a, b in (sorted(rnd.sample(range(len(text) + 1), 2)) for _ in range(3)
+                                             if len(text) > 1) if a < b})
+        docs.append({"id": f"d{number}", "text": text,
+                     "entities": [{"start": a, "end": b} for a, b in spans[:1]]})
+        docs[-1]["events"] = [{"trigger": {"start": a, "end": b}} for a, b in spans[1:2]]
+    labels = {surface: {rnd.choice(["GPE", "PERSON"])} for surface in surfaces}
+    for corpus in (docs, [{**doc, "entities": [], "events": []} for doc in docs]):
+        found = [(f.document, f.subject, f.message.split("(")[1].split(")")[0])
+                 for f in _unannotated_occurrences(corpus, labels)]
+        assert found == naive_unannotated(corpus, labels)
