@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timing import median_time  # noqa: E402
-
 from gaiko.cleaning import clean, html_to_text  # noqa: E402
+
+from timing import median_time  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent.parent / "tests" / "data" / "pages"
 FLAT = 1.5  # per-kB time at the largest size within this factor of that at the smallest

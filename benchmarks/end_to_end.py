@@ -13,6 +13,7 @@ from pathlib import Path
 from gaiko.dataset import CONFIGS
 from gaiko.eval.metrics import score_documents
 from gaiko.io import dumps_line
+
 from synthetic import Corpus
 from timing import Child, run_child
 

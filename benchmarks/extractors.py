@@ -12,10 +12,11 @@ from pathlib import Path
 
 from gaiko.baselines.registry import SYSTEMS, create
 from gaiko.dataset import load_split
-from gaiko.manifest import load_manifest
 from gaiko.documents import strip_annotations
 from gaiko.eval.metrics import score_documents
+from gaiko.manifest import load_manifest
 from gaiko.predictions import validate_records
+
 from timing import median_time
 
 SHEETS = Path(__file__).resolve().parents[1] / "annotation" / "sheets" / "gold"

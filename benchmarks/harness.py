@@ -21,17 +21,17 @@ import sys
 import time
 from pathlib import Path
 
-from end_to_end import FLOOR, GAIKO, REPO, compile_package, write_files
-from scoring import PEERS, check_agreement, peer_input
-from synthetic import Corpus
-from timing import Child, run_child
-
 from gaiko.batches import _DECODE_DOCUMENT, BATCH, iter_gold_batches
 from gaiko.columns import batch_of, predicted_side
 from gaiko.eval.matching import count_sides
 from gaiko.eval.metrics import score_documents
 from gaiko.io import iter_line_batches, nonblank, paused_gc
 from gaiko.predictions import PredictionIndex
+
+from end_to_end import FLOOR, GAIKO, REPO, compile_package, write_files
+from scoring import PEERS, check_agreement, peer_input
+from synthetic import Corpus
+from timing import Child, run_child
 
 
 def score_command(gold: Path, pred: Path, *extra: str) -> Child:

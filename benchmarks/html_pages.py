@@ -31,10 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(PROJECT_ROOT / "tests"))
 
 from conftest import CHROMIUM_ARGS  # noqa: E402
-from timing import Table, ratio, seconds  # noqa: E402
 
-from gaiko.dataset import load_split  # noqa: E402
 from gaiko.cli import main  # noqa: E402
+from gaiko.dataset import load_split  # noqa: E402
+
+from timing import Table, ratio, seconds  # noqa: E402
 
 LEXICON = SUBMISSIONS_DIR / "lexicon-predictions" / "predictions.jsonl"
 TARGET = 1.0  # seconds: the test split's page loads in under a second

@@ -18,14 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from gaiko.forked import usable_cpus  # noqa: E402
+
 import end_to_end  # noqa: E402
 import extractors  # noqa: E402
 import harness  # noqa: E402
 import scoring  # noqa: E402
 import synthetic  # noqa: E402
 from timing import Table, machine, ratio, seconds  # noqa: E402
-
-from gaiko.forked import usable_cpus  # noqa: E402
 
 SETTINGS = {  # full run: about 10 minutes on 2 cores; quick: under a minute
     "full": {"documents": 20_000, "mean_length": 15, "scaling": (1_000, 3_000, 10_000, 30_000, 100_000),

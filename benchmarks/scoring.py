@@ -25,6 +25,7 @@ from gaiko import schema
 from gaiko.bio import spans_to_bio
 from gaiko.eval.bootstrap import intervals
 from gaiko.eval.metrics import count, score_documents
+
 from synthetic import Corpus, one_to_one
 from timing import median_time
 

@@ -75,9 +75,9 @@ def perturbed(doc: dict, seed: str, invalid: bool = False) -> dict:
 def write_inputs(folder: Path) -> None:
     """The five documents, two systems' predictions derived from them, and a synthetic corpus with events."""
     sys.path.insert(0, str(HERE.parent / "benchmarks"))
-    import synthetic
-
     from gaiko.dataset import load_split
+
+    import synthetic
 
     gold = load_split("all")
     _write_jsonl(folder / "gold.jsonl", gold)

@@ -10,11 +10,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-import scoring  # noqa: E402
-import synthetic  # noqa: E402
-
 from gaiko.documents import validate_document  # noqa: E402
 from gaiko.predictions import clean_records  # noqa: E402
+
+import scoring  # noqa: E402
+import synthetic  # noqa: E402
 
 
 def test_synthetic_corpus_is_valid_one_to_one_and_seeded():
