@@ -8,9 +8,9 @@ from pathlib import Path
 
 from gaiko.batches import BATCH
 from gaiko.batches import iter_gold_batches as read_batches
+from gaiko.batches import iter_gold_documents
 from gaiko.columns import GoldBatch, batch_of, gold_views
 from gaiko.dataset import load_split
-from gaiko.documents import iter_documents
 from gaiko.eval.defaults import DEFAULT_SPLIT
 from gaiko.io import GaikoError
 
@@ -18,13 +18,13 @@ EMPTY_GOLD = "holds no gold document (one JSON object per line in the documents 
 
 
 def iter_gold(split: str = DEFAULT_SPLIT, gold: Path | None = None) -> Iterator[dict]:
-    """The gold documents one by one: a file is read and validated as a stream, never held whole. A file
-    without any document is an error (everything would be scored against nothing)."""
+    """The gold documents one by one: a file is read and validated as a stream (in batches), never held
+    whole. A file without any document is an error (everything would be scored against nothing)."""
     if gold is None:
         yield from load_split(split)
         return
     documents = 0
-    for documents, doc in enumerate(iter_documents(gold), start=1):
+    for documents, doc in enumerate(iter_gold_documents(gold), start=1):
         yield doc
     if not documents:
         raise GaikoError(EMPTY_GOLD, gold)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaiko import predictions
-from gaiko.batches import iter_gold_batches
+from gaiko.batches import iter_gold_batches, iter_gold_documents
 from gaiko.columns import Side, batch_of, gold_views, predicted_side
 from gaiko.documents import iter_documents
 from gaiko.io import GaikoError, dumps_line
@@ -121,6 +121,15 @@ def test_gold_batches_accept_and_refuse_as_the_line_reader(tmp_path_factory, doc
     path = tmp_path_factory.mktemp("gold") / "gold.jsonl"
     path.write_bytes("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
     assert gold_outcome(path, batched) == gold_outcome(path, iter_documents)
+    assert documents_outcome(path, iter_gold_documents) == documents_outcome(path, iter_documents)
+
+
+def documents_outcome(path, reader) -> object:
+    """What reading a gold file gives: every document whole, or the error line."""
+    try:
+        return list(reader(path))
+    except GaikoError as e:
+        return str(e)
 
 
 # ------------------------------------------------------------------------------------------ predictions
