@@ -370,10 +370,16 @@ class PredictionIndex:
 
     @classmethod
     def from_files(cls, paths: Iterable[str | Path]) -> PredictionIndex:
+        """The lines of every file. A file without any line is a problem when no file has one (most likely
+        a run that failed before writing anything); a shard without lines beside others is not (a worker
+        given no document), since every document without a line is counted as one without an answer."""
         index = cls()
         paths = list(paths)
-        for path in paths:
-            index.add_file(path, shard=len(paths) > 1)
+        empty = [file for file, path in enumerate(paths) if not index.add_file(path, shard=len(paths) > 1)]
+        if len(empty) == len(paths):
+            for file in empty:
+                index._problem(file, Problem(1, "empty: no prediction line at all (write one line per document, "
+                                             "even one that predicts nothing)", "empty"))
         return index
 
     def _problem(self, file: int, problem: Problem) -> None:
@@ -382,7 +388,8 @@ class PredictionIndex:
                                    problem.where)
         self.problems.append(problem)
 
-    def add_file(self, path: str | Path, shard: bool = False) -> None:
+    def add_file(self, path: str | Path, shard: bool = False) -> bool:
+        """Index the lines of one more file (`shard`: one of several); whether it held any line or problem."""
         self.shard |= shard
         file = len(self.files)
         self.files.append(str(path))
@@ -397,11 +404,9 @@ class PredictionIndex:
                 problems.append(Problem(1, "file starts with a UTF-8 byte order mark; save it without one", "bom"))
                 lines[0] = lines[0][3:]
             found += self._add_lines(file, first, lines, problems)
-        if not found and not problems:  # most likely a run that failed before writing anything
-            problems.append(Problem(1, "empty: no prediction line at all (write one line per document, even one "
-                                    "that predicts nothing)", "empty"))
         for problem in problems:
             self._problem(file, problem)
+        return bool(found or problems)
 
     def _add_lines(self, file: int, first: int, lines: list[bytes], problems: list[Problem]) -> int:
         """Index the lines numbered from `first`: typed when they all can be, else one by one the plain way.

@@ -128,6 +128,21 @@ def test_a_document_in_two_shards_is_a_duplicate_naming_both_files(corpus_files,
     assert code == 2 and f"{extra}:1: duplicate document id" in err
 
 
+def test_an_empty_shard_beside_others_is_a_worker_given_no_document(corpus_files, capsys, tmp_path):
+    """Only when no file holds a line is that a problem (a run that wrote nothing)."""
+    _, gold, pred, shards = corpus_files
+    empty, blank = tmp_path / "empty.jsonl", tmp_path / "blank.jsonl"
+    empty.write_bytes(b"")
+    blank.write_bytes(b"\n  \n")
+    whole = run(capsys, "score", "--gold", gold, "--pred", pred, "--json")
+    assert run(capsys, "score", "--gold", gold, "--pred", empty, *(x for s in shards for x in ("--pred", s)),
+               "--pred", blank, "--json") == whole
+    code, out, _ = run(capsys, "validate", empty, blank, "--gold", gold)
+    assert code == 1 and out == (f"{empty}:1: empty: no prediction line at all (write one line per document, even "
+                                 f"one that predicts nothing)\n{blank}:1: empty: no prediction line at all (write "
+                                 "one line per document, even one that predicts nothing)\n2 files: 2 problems\n")
+
+
 def test_score_without_out_builds_no_error_listing(corpus_files, monkeypatch, capsys):
     _, gold, pred, _ = corpus_files
     import gaiko.eval.metrics as metrics
