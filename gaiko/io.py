@@ -409,11 +409,24 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def _special(path: Path) -> str | None:
+    """What an existing path is (after symbolic links) when it is neither a regular file nor a folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+
+
 def check_output_folder(target: str | os.PathLike, outputs: Iterable[str]) -> Path:
     """The folder `target` names (`.` or `dir/` the folder itself), when a folder of outputs may replace it:
     it is missing, empty, or holds only files an earlier output wrote (names matching the `outputs`
     patterns). Any other folder (the current one, one holding the inputs or other files) or a file is
     refused. Commands call this before their work, so that a wrong `--out` costs nothing."""
+    if kind := _special(Path(target)):
+        raise GaikoError(f"is {kind}; give the path of a folder to write", target)
     folder = Path(target).resolve()
     if folder.exists() and not folder.is_dir():
         raise GaikoError("is a file, and a folder would replace it; give another path", target)
@@ -441,9 +454,15 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     Works for a file or a directory: a failure (or a kill) leaves the old target untouched, and at any
     moment `target` is either the complete old or the complete new version. A directory replaces an old
     one by an atomic exchange on Linux; elsewhere by two renames, between which `target` is briefly missing.
-    A kill may leave a hidden `.NAME.*` folder beside the target (never read by the loaders).
+    A kill may leave a hidden `.NAME.*` folder beside the target (never read by the loaders). A symbolic
+    link is followed (what it points to is replaced); a device, FIFO or socket is refused (replacing
+    `/dev/stdout` would replace the link itself).
     """
     target = Path(target)
+    if kind := _special(target):
+        raise GaikoError(f"is {kind}; give the path of a file or folder to write", target)
+    if target.is_symlink():
+        target = target.resolve()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)) / target.name

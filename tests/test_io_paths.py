@@ -168,3 +168,23 @@ def test_two_sheets_of_one_document_are_refused(tmp_path, capsys):
     assert main(["sheet", str(sheet), str(sheet), "--out", str(out)]) == ExitCode.ERROR
     _one_line_error(capsys, "sheet", "is also resolved from")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("verb", ["score", "show"])
+def test_an_output_that_is_a_fifo_or_a_device_is_refused_and_left_as_it_is(tmp_path, capsys, predictions, verb):
+    """Replacing it would replace the FIFO, or the `/dev/stdout` link, with a regular file."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for out, kind in [(fifo, "a FIFO"), (Path(os.devnull), "a device")]:
+        argv = ["--pred", str(predictions), "--split", "test"] if verb == "score" else ["--split", "test"]
+        assert main([verb, *argv, "--out", str(out)]) == ExitCode.ERROR
+        _one_line_error(capsys, verb, f"{out}: is {kind}; give the path of a")
+    assert fifo.is_fifo() and Path(os.devnull).is_char_device()
+
+
+def test_an_output_through_a_symbolic_link_replaces_what_it_points_to(tmp_path):
+    real, link = tmp_path / "real.txt", tmp_path / "link.txt"
+    real.write_text("old\n", encoding="utf-8")
+    link.symlink_to(real)
+    write_text_atomic(link, "new\n")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"
