@@ -56,8 +56,9 @@ def span_problem(start: Any, end: Any, text: str, mention: Any = None, check_men
     return None
 
 
-# Control characters a clean text never holds: C0 but tab and newline (a carriage return has its own check), DEL.
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters a clean text never holds: C0 but tab and newline (a carriage return has its own check),
+# DEL and C1 (U+0080-U+009F: what bytes of another encoding become when decoded as Latin-1).
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def control_character(text: str) -> str | None:
