@@ -96,12 +96,13 @@ def iter_gold_batches(path: str | Path, size: int = BATCH, part: tuple[int, int 
     """The documents of a gold JSONL file in batches of up to `size` lines; every line is checked as
     `iter_documents` checks it, and a bad one raises its error. `part`: only the lines of that byte range
     (`gaiko.io.line_parts`); `seen`: the ids of the documents before it, to which the part's are added."""
-    head, seen = refuse_other_formats(path), set() if seen is None else seen
+    refuse_other_formats(path)
+    seen = set() if seen is None else seen
     for first, lines in iter_line_batches(path, size, part):
         batch = _typed(nonblank(lines), seen)
         if batch is None:
             batch = batch_of(gold_views([doc for number, raw in enumerate(lines, start=first)
-                                         if (doc := document_line(path, head, seen, number, raw)) is not None]))
+                                         if (doc := document_line(path, seen, number, raw)) is not None]))
         if batch.docs:
             yield batch
 
@@ -109,14 +110,15 @@ def iter_gold_batches(path: str | Path, size: int = BATCH, part: tuple[int, int 
 def iter_gold_documents(path: str | Path) -> Iterator[dict]:
     """`gaiko.documents.iter_documents` (the documents of a gold file, checked, in their full shape) at the
     speed of the batches: a batch that passes the fast path becomes plain objects in C."""
-    head, seen = refuse_other_formats(path), set()
+    refuse_other_formats(path)
+    seen: set[str] = set()
     for first, lines in iter_line_batches(path, BATCH):
         batch = _typed(nonblank(lines), seen)
         if batch is not None:
             yield from msgspec.to_builtins(batch.docs)
             continue
         for number, raw in enumerate(lines, start=first):
-            if (doc := document_line(path, head, seen, number, raw)) is not None:
+            if (doc := document_line(path, seen, number, raw)) is not None:
                 yield doc
 
 

@@ -13,7 +13,6 @@ Offsets are Unicode code points, end exclusive, and `text[start:end]` equals the
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -281,31 +280,31 @@ def iter_documents(path: str | Path) -> Iterator[dict]:
     A Parquet, Arrow or compressed file, a JSON array or indented JSON is refused in one error that
     names what it is and how to write JSON lines.
     """
-    head, seen = refuse_other_formats(path), set()
+    refuse_other_formats(path)
+    seen: set[str] = set()
     for number, raw in enumerate(iter_lines(path), start=1):
-        if (doc := document_line(path, head, seen, number, raw)) is not None:
+        if (doc := document_line(path, seen, number, raw)) is not None:
             yield doc
 
 
-def refuse_other_formats(path: str | Path) -> bytes:
-    """The first bytes of a gold file, after refusing a format it is mistaken for."""
+def refuse_other_formats(path: str | Path) -> None:
+    """Refuse a gold file in a format it is mistaken for, by its first bytes."""
     head = read_head(path, 8)
     kind = next((name for magic, name in _NOT_JSONL if head.startswith(magic)), None)
     if kind:
         raise GaikoError(f"is {kind}, not JSON lines; {_JSONL_HINT}", path)
-    return head
 
 
-def document_line(path: str | Path, head: bytes, seen: set[str], number: int, raw: bytes) -> dict | None:
-    """Line `number` of a gold file (whose first bytes are `head`) as `iter_documents` reads it: the
-    validated document in its full shape, added to the ids `seen`; None for a blank line; else the error."""
+def document_line(path: str | Path, seen: set[str], number: int, raw: bytes) -> dict | None:
+    """Line `number` of a gold file as `iter_documents` reads it: the validated document in its full shape,
+    added to the ids `seen`; None for a blank line; else the error."""
     try:
         line = decoded_line(path, number, raw)
         if blank(line):
             return None
         doc = jsonl_value(path, number, line, _decode_document)
     except GaikoError as e:
-        if e.line == 1 and head.lstrip()[:1] in (b"[", b"{") and _cut_short(raw):
+        if e.line == 1 and _opens_indented_json(raw):
             raise GaikoError(f"looks like indented JSON, not JSON lines ({e.problem}); {_JSONL_HINT}",
                              path, 1) from None
         raise
@@ -349,17 +348,10 @@ def _first_line(path: str | Path, doc_id: str) -> int:
     raise AssertionError(f"document {doc_id!r} was seen before, but no line holds it")
 
 
-def _cut_short(raw: bytes) -> bool:
-    """Whether a line is JSON that stops before its value is complete (as the first line of indented JSON,
-    `{` or `[`, does), rather than JSON with another problem."""
-    text = raw.decode("utf-8", "replace")
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as e:
-        return e.pos >= len(text.rstrip())
-    except (ValueError, RecursionError):
-        pass
-    return False
+def _opens_indented_json(raw: bytes) -> bool:
+    """Whether a first line is what JSON written with indentation starts with: `{` or `[` alone (or `[{`),
+    never a whole record on one line."""
+    return raw.strip().replace(b" ", b"") in (b"{", b"[", b"[{")
 
 
 def argument_order(role: str, start: int, end: int) -> tuple[int, int, int]:

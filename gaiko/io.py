@@ -326,14 +326,24 @@ def json_problem(error: ValueError) -> str:
     """What is wrong with a JSON text, without the decoder's own 'line 1 column 7 (char 6)' wording
     (the caller names the line; the column is kept)."""
     if isinstance(error, json.JSONDecodeError):
-        return f"invalid JSON: {error.msg.removesuffix(' at')} at column {error.colno}"  # 'Invalid control character at'
+        there = error.doc[error.pos:error.pos + 1]
+        unseen = f" (there: U+{ord(there):04X}, a character that does not show)" if there and not there.isprintable() else ""
+        return f"invalid JSON: {error.msg.removesuffix(' at')} at column {error.colno}{unseen}"  # '...character at'
     return f"invalid JSON: {error}"
 
 
 def brief(value: Any, limit: int = 60) -> str:
-    """repr() of a value for an error message, cut to `limit` characters (input can be megabytes); the JSON
-    constants as JSON spells them (`null`, not Python's `None`)."""
-    shown = _JSON_CONSTANTS.get(value, repr(value)) if value is None or type(value) is bool else repr(value)
+    """repr() of a value for an error message, cut to `limit` characters (input can be megabytes); what was
+    read from JSON as JSON spells it: the constants (`null`, not Python's `None`), objects and arrays."""
+    if value is None or type(value) is bool:
+        shown = _JSON_CONSTANTS[value]
+    elif type(value) in (dict, list):
+        try:
+            shown = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):  # not read from JSON
+            shown = repr(value)
+    else:
+        shown = repr(value)
     return shown if len(shown) <= limit else f"{shown[:limit]}... ({len(shown)} characters)"
 
 

@@ -221,10 +221,10 @@ CASES = {
     "missing text": (lambda result, task: task["data"].pop("text"), "data has no 'text' string"),
     "region id given as a list": (
         lambda result, task: first(result, from_name="entity").update(id=["m1"]),
-        "region '𠮷田' at 0-2 (id ['m1']): region id must be a non-empty string, got ['m1']"),
+        "region '𠮷田' at 0-2 (id [\"m1\"]): region id must be a non-empty string, got [\"m1\"]"),
     "relation end given as a list": (
         lambda result, task: first(result, type="relation").update(to_id=["m1"]),
-        "relation 'e1'→['m1']: region ids must be strings, got ['m1']"),
+        "relation 'e1'→[\"m1\"]: region ids must be strings, got [\"m1\"]"),
     "unknown relation direction": (
         lambda result, task: first(result, type="relation").update(direction="up"), "unknown direction 'up'"),
     "ground_truth given as a string": (

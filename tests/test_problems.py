@@ -195,7 +195,7 @@ def test_unknown_fields_and_metadata_that_is_not_a_string_are_refused_at_every_l
         ("event e1", "unknown_field"), ("event e1 trigger", "unknown_field"), ("event e1", "unknown_field")]
     assert str(problems[0]) == ("document: unknown field 'sumary' (fields: id, title, publisher, url, date, "
                                 "date_note, language, source_file, text, raw_alignment, entities, events)")
-    assert str(problems[1]) == "document: 'title' must be a string or null, got ['ロシア']"
+    assert str(problems[1]) == "document: 'title' must be a string or null, got [\"ロシア\"]"
 
 
 def test_prediction_problems_are_counted_by_reason():
