@@ -132,15 +132,15 @@ def validate_document(doc: dict) -> list[Problem]:
         if m["id"] in mentions:
             problem(where, "duplicate_mention_id", "duplicate mention id")
         mentions[m["id"]] = m
-        if m.get("label") not in schema.ENTITY_LABELS:
+        label = m.get("label") if m.get("label") in schema.ENTITY_LABELS else None  # any JSON value: maybe a list
+        if label is None:
             problem(where, "unknown_label", f"unknown label {_got(m, 'label')}")
         if check_span(where, m):
             spans.append((m["start"], m["end"], m["id"]))
         eid = m.get("entity_id")
-        if eid is not None:
-            if m.get("label") not in schema.COREF_LABELS:
-                problem(where, "entity_id_not_allowed",
-                        f"a {_got(m, 'label')} mention carries no entity id (got {brief(eid)})")
+        if eid is not None and label is not None:
+            if label not in schema.COREF_LABELS:
+                problem(where, "entity_id_not_allowed", f"a {label} mention carries no entity id (got {brief(eid)})")
             elif not isinstance(eid, str) or not _ENTITY_ID.fullmatch(eid):
                 problem(where, "bad_entity_id", f"entity id {brief(eid)} is not lower_snake_case ASCII")
     for (s1, e1, a), (s2, e2, b) in overlaps(sorted(spans), drop=False):
@@ -182,12 +182,14 @@ def validate_document(doc: dict) -> list[Problem]:
                 problem(where, "unknown_mention", f"an argument's mention_id must be a string, got {_got(arg, 'mention_id')}")
                 continue
             _unknown_fields(problem, where, arg, ARGUMENT_FIELDS)
-            if role not in schema.ROLE_NAMES:
+            if role not in schema.ROLE_NAMES:  # any JSON value: maybe a list
                 problem(where, "unknown_role", f"unknown role {_got(arg, 'role')}")
+                continue
             if mid not in mentions:
                 problem(where, "unknown_mention", f"argument {role} points to unknown mention {brief(mid)}")
-            elif role in schema.ROLE_ENTITY_TYPES and mentions[mid].get("label") not in schema.ROLE_ENTITY_TYPES[role]:
-                problem(where, "role_type_mismatch", f"{role} cannot be a {mentions[mid].get('label')} mention ({mid})")
+            elif (label := mentions[mid].get("label")) in schema.ENTITY_LABELS and \
+                    label not in schema.ROLE_ENTITY_TYPES.get(role, schema.ENTITY_LABELS):
+                problem(where, "role_type_mismatch", f"{role} cannot be a {label} mention ({mid})")
             if (role, mid) in seen_args:
                 problem(where, "duplicate_argument", f"duplicate argument {role}={mid}")
             seen_args.add((role, mid))

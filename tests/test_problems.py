@@ -231,3 +231,13 @@ def test_gold_problems_name_what_is_there_as_json_spells_it():
         "event e1: 'trigger' must be an object (start, end, text), got [4, 5]",
         "event e3: a second CONSULT event on trigger 4-5 (first: event e2)"]
     assert {p.reason for p in validate_document(doc)} <= set(REASONS)
+
+
+def test_a_label_or_role_of_any_json_type_is_a_problem_not_a_crash():
+    for value in (["GPE"], {"a": 1}, [], 1.5, None):
+        doc = {"id": "d", "text": "ロシアと北朝鮮",
+               "entities": [{"id": "m1", "start": 0, "end": 3, "label": value, "text": "ロシア", "entity_id": "russia"}],
+               "events": [{"id": "e1", "type": value, "realis": value, "trigger": {"start": 3, "end": 4, "text": "と"},
+                           "arguments": [{"role": value, "mention_id": "m1"}] * 2}]}
+        assert [p.reason for p in validate_document(doc)] == [
+            "unknown_label", "unknown_event_type", "unknown_realis", "unknown_role", "unknown_role"]
