@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -509,12 +510,15 @@ def _finding_places(doc: dict, finding) -> list[tuple[str, int, int]]:
 def _flat_text_marks(marks: list[dict], doc: dict) -> None:
     """Keep in the text only the unannotated stretches that cross no mention and no other stretch; the
     others stay in the findings table (place 'listed')."""
-    taken = sorted((m["start"], m["end"]) for m in doc.get("entities") or [])
+    mentions = sorted((m["start"], m["end"]) for m in doc.get("entities") or [])  # flat: ends sorted too
+    ends = [end for _, end in mentions]
+    kept_end = 0  # the stretches kept are taken in start order and cross no other: only the last one can cross
     for mark in sorted((m for m in marks if m["place"] == "text"), key=lambda m: (m["start"], -m["end"])):
-        if any(s < mark["end"] and mark["start"] < e for s, e in taken):
+        first_after = bisect_right(ends, mark["start"])  # the first mention that ends after the stretch starts
+        if mark["start"] < kept_end or (first_after < len(mentions) and mentions[first_after][0] < mark["end"]):
             mark["place"] = "listed"
         else:
-            taken.append((mark["start"], mark["end"]))
+            kept_end = mark["end"]
 
 
 def show_page(docs: list[dict], records: dict[str, dict] | None, heading: str,

@@ -122,12 +122,16 @@ def format_markdown(report: dict) -> str:
     return "\n".join(out)
 
 
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _tsv_cell(value: object) -> str:
-    return "" if value is None else str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    return "" if value is None else str(value).translate(_TSV_ESCAPES)
 
 
 def format_errors(errors: list[dict]) -> str:
-    """Every error as TSV (tabs and newlines in text escaped as \\t and \\n)."""
+    """Every error as TSV (backslashes, tabs, newlines and carriage returns in text escaped as \\\\, \\t, \\n
+    and \\r)."""
     lines = ["\t".join(ERROR_COLUMNS)]
     lines += ["\t".join(_tsv_cell(row[c]) for c in ERROR_COLUMNS) for row in errors]
     return "\n".join(lines) + "\n"

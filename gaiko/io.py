@@ -419,6 +419,27 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def check_output_file(target: str | os.PathLike, inputs: Iterable[str | os.PathLike | None]) -> None:
+    """Refuse an output file that is one of the command's inputs (after symbolic links): the output would
+    replace it. Commands call this before their work."""
+    for source in filter(None, inputs):
+        try:
+            same = os.path.samefile(target, source)
+        except OSError:  # either is missing (or unreadable): not the same existing file
+            continue
+        if same:
+            raise GaikoError(f"is also an input of this command ({printable(str(source))}); writing the output "
+                             "there would replace it: give another path", target)
+
+
+def _resolved(target: Path) -> Path:
+    """The path a symbolic link leads to, or one error line when it leads in a loop."""
+    try:
+        return target.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop
+        raise GaikoError("cannot write here: a symbolic link that leads in a loop", target) from None
+
+
 def _special(path: Path) -> str | None:
     """What an existing path is (after symbolic links) when it is neither a regular file nor a folder."""
     try:
@@ -437,7 +458,7 @@ def check_output_folder(target: str | os.PathLike, outputs: Iterable[str]) -> Pa
     refused. Commands call this before their work, so that a wrong `--out` costs nothing."""
     if kind := _special(Path(target)):
         raise GaikoError(f"is {kind}; give the path of a folder to write", target)
-    folder = Path(target).resolve()
+    folder = _resolved(Path(target))
     if folder.exists() and not folder.is_dir():
         raise GaikoError("is a file, and a folder would replace it; give another path", target)
     if folder.is_dir():
@@ -472,7 +493,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     if kind := _special(target):
         raise GaikoError(f"is {kind}; give the path of a file or folder to write", target)
     if target.is_symlink():
-        target = target.resolve()
+        target = _resolved(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)) / target.name

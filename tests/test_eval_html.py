@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -414,3 +415,29 @@ def test_pages_of_a_gold_without_titles(files, tmp_path):
     assert main(["show", "--gold", str(gold), "--out", str(tmp_path / "show.html")]) == 0
     for page in (tmp_path / "report" / "report.html", tmp_path / "show.html"):
         assert ">None<" not in page.read_text(encoding="utf-8")
+
+
+def test_unannotated_stretches_kept_in_the_text_are_those_the_obvious_rule_keeps():
+    """Each stretch, in start order (longest first), stays in the text when it crosses no mention and no
+    stretch kept before it; found in log time per stretch (a page with many stretches grew quadratically)."""
+    from gaiko.eval.html import _flat_text_marks
+
+    def obvious(marks: list[dict], mentions: list[dict]) -> None:
+        taken = [(m["start"], m["end"]) for m in mentions]
+        for mark in sorted((m for m in marks if m["place"] == "text"), key=lambda m: (m["start"], -m["end"])):
+            if any(s < mark["end"] and mark["start"] < e for s, e in taken):
+                mark["place"] = "listed"
+            else:
+                taken.append((mark["start"], mark["end"]))
+
+    rnd = random.Random(7)
+    for _ in range(3000):
+        size = rnd.randint(2, 30)
+        cuts = sorted(rnd.sample(range(size + 1), rnd.randint(0, min(8, size + 1))))
+        mentions = [{"start": a, "end": b} for a, b in zip(cuts[::2], cuts[1::2])]
+        marks = [{"place": rnd.choice(["text", "text", "entity"]), "start": (a := rnd.randint(0, size - 2)),
+                  "end": rnd.randint(a + 1, min(size, a + 5))} for _ in range(rnd.randint(0, 10))]
+        expected = [dict(m) for m in marks]
+        obvious(expected, mentions)
+        _flat_text_marks(marks, {"entities": mentions})
+        assert marks == expected

@@ -14,7 +14,7 @@ from gaiko.annotation.sheets import resolve_sheet, sheet_warnings
 from gaiko.cli.options import ExitCode
 from gaiko.corpus import add_document, clean_documents, ingest, set_status
 from gaiko.diff import diff, format_diff, load_side
-from gaiko.io import GaikoError, dumps_line, read_text, write_jsonl_atomic, write_text_atomic
+from gaiko.io import GaikoError, check_output_file, dumps_line, read_text, write_jsonl_atomic, write_text_atomic
 from gaiko.manifest import SPLIT_POLICY, SPLITS, STATUSES, load_manifest, manifest_path
 from gaiko.paths import DATASET_DIR, EXPORTS_DIR
 
@@ -31,6 +31,8 @@ def report_cleaning(raw: Path, doc: dict, result, verbose: bool) -> None:
 
 
 def ingest_command(args: argparse.Namespace) -> ExitCode:
+    if args.out:
+        check_output_file(args.out, [args.raw])
     doc, result = ingest(args.raw)
     report_cleaning(args.raw, doc, result, args.verbose)
     if args.out:
@@ -75,6 +77,8 @@ def diff_command(args: argparse.Namespace) -> ExitCode:
 
 
 def sheet_command(args: argparse.Namespace) -> ExitCode:
+    if args.out:
+        check_output_file(args.out, args.sheets)
     documents = {d["id"]: d for d in clean_documents()}
     resolved, source = [], {}
     for path in args.sheets:

@@ -13,7 +13,7 @@ from gaiko.eval.align import LAYERS, POLICIES, align, read_answers, strings_sche
 from gaiko.eval.defaults import SCORE_RESAMPLES
 from gaiko.eval.report import OUTPUT_FILES, format_table
 from gaiko.eval.sandbox import LIMIT_SPECS, Limits
-from gaiko.io import GaikoError, atomic_path, check_output_folder, dumps_line, write_text_atomic
+from gaiko.io import GaikoError, atomic_path, check_output_file, check_output_folder, dumps_line, write_text_atomic
 from gaiko.paths import SUBMISSION_REPORTS_DIR, SUBMISSIONS_DIR
 
 
@@ -132,6 +132,8 @@ def align_command(args: argparse.Namespace) -> ExitCode:
         return ExitCode.OK
     if args.strings is None or args.out is None:
         raise GaikoError("give STRINGS.jsonl and --out PRED.jsonl (or --schema)")
+    for out in (args.out, args.report):
+        check_output_file(out, [args.strings, args.gold])
     gold_docs = load_gold(args.split, args.gold)
     result = align(read_answers(args.strings, gold_docs), gold_docs, args.policy)
     with atomic_path(args.out) as out:  # the report is put in place first: if it cannot be, neither is written
@@ -167,6 +169,7 @@ def show_command(args: argparse.Namespace) -> ExitCode:
 
     if args.out.is_dir():
         raise GaikoError("is a folder; --out takes the name of the HTML file to write", args.out)
+    check_output_file(args.out, [args.gold, args.pred])
     docs = _shown_documents(args)
     if args.pred is not None:
         records = checked_predictions(args.pred, docs, drop_invalid=False).by_id
