@@ -24,7 +24,7 @@ from gaiko.columns import (Flat, GoldBatch, Side, Texts, batch_of, flat, flat_re
                            may_repeat, overlapping, quotes_balance, repeated, spans_ok)
 from gaiko.documents import METADATA_FIELDS, document_line, refuse_other_formats
 from gaiko.io import WHOLE, iter_line_batches, nonblank
-from gaiko.text import CONTROL_CHARACTER
+from gaiko.text import ANY_CONTROL_CHARACTER, CONTROL_CHARACTER
 
 BATCH = 2048  # lines decoded and checked at once
 
@@ -146,6 +146,8 @@ def _typed(raws: list[bytes], seen: set[str]) -> GoldBatch | None:
     ids = list(map(attrgetter("id"), docs))
     if "" in ids or len(set(ids)) < len(ids) or not seen.isdisjoint(ids) or not _valid(batch, made, entity_ids):
         return None
+    if _MAY_HOLD_CONTROL.search(data) and ANY_CONTROL_CHARACTER.search("".join(_names(docs, ids, side, made))):
+        return None
     seen.update(ids)
     return batch
 
@@ -206,3 +208,17 @@ def _may_repeat_events(texts: Texts, side: Side) -> bool:
     if len(keys) < 2 or (keys[1:] > keys[:-1]).all():  # events in trigger order: distinct without sorting
         return False
     return len(np.unique(keys)) < len(keys)
+
+
+# Where a decoded string may hold a control character: an escape of one, or C1 written as UTF-8 (JSON text
+# cannot hold a raw C0 character); an escaped backslash before `n` only costs the check of the names.
+_MAY_HOLD_CONTROL = re.compile(rb"\\(?:[tnrbf]|u00[01][0-9a-fA-F]|u00[89][0-9a-fA-F]|u007[fF])|\xc2[\x80-\x9f]")
+
+
+def _names(docs: list, ids: list[str], side: Side, made: Flat) -> Iterator[str]:
+    """The strings of a batch that are names, not text: document, mention and event ids and metadata."""
+    yield from ids
+    for name in _NULLABLE:
+        yield from filter(None, map(attrgetter(name), docs))
+    yield from map(attrgetter("id"), side.mentions)
+    yield from map(attrgetter("id"), made.events)

@@ -23,7 +23,7 @@ import msgspec
 from gaiko import schema
 from gaiko.io import GaikoError, blank, brief, decoded_line, iter_lines, jsonl_value, loads, read_head, unique_keys
 from gaiko.problems import Problem
-from gaiko.text import control_character, overlaps, span_problem
+from gaiko.text import ANY_CONTROL_CHARACTER, control_character, overlaps, span_problem
 
 METADATA_FIELDS = ("id", "title", "publisher", "url", "date", "date_note", "language", "source_file")
 _ENTITY_ID = re.compile(schema.ENTITY_ID_PATTERN)
@@ -46,6 +46,12 @@ def _unknown_fields(problem: Callable[[str, str, str], None], where: str, item: 
 def _got(item: dict, key: str) -> str:
     """What an input item holds under `key`, for a message: its value, or that it is missing."""
     return brief(item[key]) if key in item else "nothing (missing)"
+
+
+def _named(kind: str, item: dict, index: int) -> str:
+    """Where a problem of a mention or event is: its id, or its place in the list when it has no usable id."""
+    name = item.get("id")
+    return f"{kind} {name}" if isinstance(name, str) and name else f"{kind} #{index + 1}"
 
 
 def _objects(problem: Callable[[str, str, str], None], kind: str, items: Any) -> list[dict]:
@@ -96,6 +102,9 @@ def validate_document(doc: dict) -> list[Problem]:
     for key in METADATA_FIELDS[1:]:
         if doc.get(key) is not None and not isinstance(doc[key], str):
             problem("document", "metadata_not_string", f"'{key}' must be a string or null, got {brief(doc[key])}")
+    for key in METADATA_FIELDS:
+        if isinstance(doc.get(key), str) and (control := control_character(doc[key], ANY_CONTROL_CHARACTER)):
+            problem("document", "control_character", f"'{key}' contains the control character {control}")
     if not isinstance(text, str):
         problem("document", "text_not_string", f"'text' must be a string, got {_got(doc, 'text')}")
         return problems
@@ -124,11 +133,13 @@ def validate_document(doc: dict) -> list[Problem]:
     mentions: dict[str, dict] = {}
     spans: list[tuple[int, int, str]] = []
     for i, m in enumerate(_objects(problem, "entity", doc.get("entities"))):
-        where = f"entity {m.get('id', i)!s}"
+        where = _named("entity", m, i)
         _unknown_fields(problem, where, m, MENTION_FIELDS)
         if not isinstance(m.get("id"), str) or not m["id"]:
-            problem(where, "missing_id", f"a mention's id must be a non-empty string, got {brief(m.get('id'))}")
+            problem(where, "missing_id", f"a mention's id must be a non-empty string, got {_got(m, 'id')}")
             continue
+        if control := control_character(m["id"], ANY_CONTROL_CHARACTER):
+            problem(where, "control_character", f"the id contains the control character {control}")
         if m["id"] in mentions:
             problem(where, "duplicate_mention_id", "duplicate mention id")
         mentions[m["id"]] = m
@@ -150,10 +161,12 @@ def validate_document(doc: dict) -> list[Problem]:
     event_ids: set[str] = set()
     triggers: dict[tuple[str, int, int], str] = {}  # (type, start, end) -> the first event's id
     for i, ev in enumerate(_objects(problem, "event", doc.get("events"))):
-        where = f"event {ev.get('id', i)!s}"
+        where = _named("event", ev, i)
         if not isinstance(ev.get("id"), str) or not ev["id"]:
-            problem(where, "missing_id", f"an event's id must be a non-empty string, got {brief(ev.get('id'))}")
+            problem(where, "missing_id", f"an event's id must be a non-empty string, got {_got(ev, 'id')}")
             continue
+        if control := control_character(ev["id"], ANY_CONTROL_CHARACTER):
+            problem(where, "control_character", f"the id contains the control character {control}")
         if ev["id"] in event_ids:
             problem(where, "duplicate_event_id", "duplicate event id")
         event_ids.add(ev["id"])
@@ -317,7 +330,9 @@ def document_line(path: str | Path, seen: set[str], number: int, raw: bytes) -> 
     problems = validate_document(doc)
     if problems:
         first = problems[0]
-        raise Problem(number, str(first), first.reason, where=f"document {brief(doc.get('id'))}").error(path)
+        named = f"document {brief(doc['id'])}" if isinstance(doc.get("id"), str) and doc["id"] else "document"
+        message = first.message if first.where == "document" else str(first)  # said once: "document 'd2': ..."
+        raise Problem(number, message, first.reason, where=named).error(path)
     if doc["id"] in seen:
         raise Problem(number, f"duplicate document id {brief(doc['id'])} (first on line "
                       f"{_first_line(path, doc['id'])})", "duplicate_document").error(path)

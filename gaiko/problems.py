@@ -38,7 +38,8 @@ REASONS: dict[str, str] = {
     "text_not_string": "a document's text is not a string",
     "carriage_return": "a document's text contains a carriage return",
     "annotations_not_list": "a gold document's entities or events are not a list",
-    "control_character": "a document's text contains a control character other than newline and tab",
+    "control_character": "a document's text holds a control character other than newline and tab, or an id or "
+                         "metadata field holds one",
     "bad_alignment": "a raw_alignment entry that is not a non-empty run of the text, after the one before",
     "metadata_not_string": "a gold document's metadata field (title, url, date, ...) is not a string or null",
     "offsets_not_integers": "a span's start or end is not an integer",

@@ -61,9 +61,13 @@ def span_problem(start: Any, end: Any, text: str, mention: Any = None, check_men
 CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def control_character(text: str) -> str | None:
+# Control characters a name (an id, a title, a url) never holds: tab, newline and carriage return too.
+ANY_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str, pattern: re.Pattern = CONTROL_CHARACTER) -> str | None:
     """What the first control character of a text is and where, for a message; None when there is none."""
-    found = CONTROL_CHARACTER.search(text)
+    found = pattern.search(text)
     return None if found is None else f"U+{ord(found.group()):04X} at offset {found.start()}"
 
 

@@ -188,3 +188,26 @@ def test_an_output_through_a_symbolic_link_replaces_what_it_points_to(tmp_path):
     link.symlink_to(real)
     write_text_atomic(link, "new\n")
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"
+
+
+def test_an_output_that_is_an_input_is_refused_before_any_work(tmp_path, capsys, predictions):
+    """`show --out GOLD` wrote the page over the gold; through a link too."""
+    gold = tmp_path / "gold.jsonl"
+    write_jsonl_atomic(gold, load_split("test"))
+    link = tmp_path / "page.html"
+    link.symlink_to(gold)
+    before = gold.read_bytes()
+    for argv in (["show", "--gold", str(gold), "--out", str(gold)], ["show", "--gold", str(gold), "--out", str(link)],
+                 ["show", "--gold", str(gold), "--pred", str(predictions), "--out", str(predictions)]):
+        assert main(argv) == ExitCode.ERROR
+        _one_line_error(capsys, "show", "is also an input of this command", "writing the output there would replace it")
+    assert gold.read_bytes() == before and predictions.read_text(encoding="utf-8").startswith('{"entities"')
+
+
+@pytest.mark.parametrize("verb", ["score", "show"])
+def test_an_output_through_a_symbolic_link_loop_is_one_error_line(tmp_path, capsys, predictions, verb):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    argv = ["--pred", str(predictions), "--split", "test"] if verb == "score" else ["--split", "test"]
+    assert main([verb, *argv, "--out", str(tmp_path / "a")]) == ExitCode.ERROR
+    _one_line_error(capsys, verb, "a symbolic link that leads in a loop")

@@ -132,7 +132,7 @@ def align_command(args: argparse.Namespace) -> ExitCode:
         return ExitCode.OK
     if args.strings is None or args.out is None:
         raise GaikoError("give STRINGS.jsonl and --out PRED.jsonl (or --schema)")
-    for out in (args.out, args.report):
+    for out in filter(None, (args.out, args.report)):
         check_output_file(out, [args.strings, args.gold])
     gold_docs = load_gold(args.split, args.gold)
     result = align(read_answers(args.strings, gold_docs), gold_docs, args.policy)
