@@ -155,8 +155,11 @@ def validate_document(doc: dict) -> list[Problem]:
             elif not isinstance(eid, str) or not _ENTITY_ID.fullmatch(eid):
                 problem(where, "bad_entity_id", f"entity id {brief(eid)} is not lower_snake_case ASCII")
     for (s1, e1, a), (s2, e2, b) in overlaps(sorted(spans), drop=False):
-        problem(f"entity {b}", "overlapping_entities",
-                f"overlaps entity {a} ({s1}-{e1} and {s2}-{e2}); mentions are flat")
+        if (s1, e1) == (s2, e2):
+            problem(f"entity {b}", "duplicate_entity", f"has the span of entity {a} ({s1}-{e1})")
+        else:
+            problem(f"entity {b}", "overlapping_entities",
+                    f"overlaps entity {a} ({s1}-{e1} and {s2}-{e2}); mentions are flat")
 
     event_ids: set[str] = set()
     triggers: dict[tuple[str, int, int], str] = {}  # (type, start, end) -> the first event's id

@@ -198,8 +198,9 @@ def read_text(path: str | os.PathLike, max_bytes: int | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise GaikoError(f"not UTF-8: byte 0x{data[e.start]:02x} cannot be decoded", path, line) from None
+        line, column = data[: e.start].count(b"\n") + 1, e.start - data.rfind(b"\n", 0, e.start)
+        raise GaikoError(f"not UTF-8: byte 0x{data[e.start]:02x} at column {column} cannot be decoded", path,
+                         line) from None
 
 
 def _reject_constant(name: str) -> Any:
@@ -368,7 +369,8 @@ def decoded_line(path: str | os.PathLike, number: int, raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise GaikoError(f"not UTF-8: byte 0x{raw[e.start]:02x} cannot be decoded", path, number) from None
+        raise GaikoError(f"not UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1} cannot be decoded",
+                         path, number) from None
 
 
 JOINED_BOM = ("starts with a UTF-8 byte order mark inside the file, as when files saved with one are joined; "
