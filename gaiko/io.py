@@ -422,8 +422,13 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def check_output_file(target: str | os.PathLike, inputs: Iterable[str | os.PathLike | None]) -> None:
-    """Refuse an output file that is one of the command's inputs (after symbolic links): the output would
-    replace it. Commands call this before their work."""
+    """Refuse, before a command's work, an output file that `atomic_path` would refuse (a device, FIFO or
+    socket, a link loop) or that is one of the command's inputs (after symbolic links): the output would
+    replace it."""
+    if kind := _special(Path(target)):
+        raise GaikoError(f"is {kind}; give the path of a file to write", target)
+    if Path(target).is_symlink():
+        _resolved(Path(target))
     for source in filter(None, inputs):
         try:
             same = os.path.samefile(target, source)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gaiko.io import GaikoError
+from gaiko.io import GaikoError, printable
 
 # code → what it means. Codes are shared by the readers: one code means one thing whichever reader finds it.
 REASONS: dict[str, str] = {
@@ -119,7 +119,7 @@ class Problem:
         """One line, `file:line: where: message`; the problem's own file, when it has one, wins over `file`."""
         file = self.file or file
         prefix = "" if file is None or file == "" else f"{file}:{self.line}: " if self.line is not None else f"{file}: "
-        return f"{prefix}{self}"
+        return printable(f"{prefix}{self}")  # one line, whatever the input held
 
     def record(self) -> dict[str, Any]:
         """The problem as a JSON object: line, message, reason, rejected, and its file and where when it has them."""

@@ -211,3 +211,16 @@ def test_an_output_through_a_symbolic_link_loop_is_one_error_line(tmp_path, caps
     argv = ["--pred", str(predictions), "--split", "test"] if verb == "score" else ["--split", "test"]
     assert main([verb, *argv, "--out", str(tmp_path / "a")]) == ExitCode.ERROR
     _one_line_error(capsys, verb, "a symbolic link that leads in a loop")
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(tmp_path, capsys):
+    raw = next((Path(__file__).resolve().parents[1] / "annotation" / "raw").iterdir())
+    assert main(["ingest", str(raw), "--out", os.devnull]) == ExitCode.ERROR
+    _one_line_error(capsys, "ingest", f"{os.devnull}: is a device")  # and nothing about the cleaning before it
+    strings = tmp_path / "strings.jsonl"
+    strings.write_text("", encoding="utf-8")
+    same = tmp_path / "pred.jsonl"
+    assert main(["align", str(strings), "--split", "test", "--out", str(same), "--report", f"{tmp_path}/./pred.jsonl"]) \
+        == ExitCode.ERROR
+    _one_line_error(capsys, "align", "is also --out; the report would replace the predictions")
+    assert not same.exists()

@@ -13,7 +13,7 @@ import importlib
 import sys
 
 from gaiko.cli.options import ExitCode
-from gaiko.io import GaikoError
+from gaiko.io import GaikoError, printable
 
 # Each group of verbs and the verbs it registers, in the order `gaiko --help` lists them.
 VERB_GROUPS = {
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return ExitCode(args.handler(args))
     except GaikoError as e:
-        print(f"gaiko {args.verb}: error: {e}", file=sys.stderr)
+        print(f"gaiko {args.verb}: error: {printable(str(e))}", file=sys.stderr)  # one line, whatever the input held
         return ExitCode.ERROR
     except BrokenPipeError:  # the reader went away (`gaiko ... | head`): not an error of ours
         sys.stderr.close()

@@ -134,6 +134,8 @@ def align_command(args: argparse.Namespace) -> ExitCode:
         raise GaikoError("give STRINGS.jsonl and --out PRED.jsonl (or --schema)")
     for out in filter(None, (args.out, args.report)):
         check_output_file(out, [args.strings, args.gold])
+    if args.report and Path(args.report).resolve() == Path(args.out).resolve():
+        raise GaikoError("is also --out; the report would replace the predictions: give another path", args.report)
     gold_docs = load_gold(args.split, args.gold)
     result = align(read_answers(args.strings, gold_docs), gold_docs, args.policy)
     with atomic_path(args.out) as out:  # the report is put in place first: if it cannot be, neither is written
