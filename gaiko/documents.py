@@ -14,7 +14,7 @@ Offsets are Unicode code points, end exclusive, and `text[start:end]` equals the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -52,6 +52,21 @@ def _named(kind: str, item: dict, index: int) -> str:
     """Where a problem of a mention or event is: its id, or its place in the list when it has no usable id."""
     name = item.get("id")
     return f"{kind} {name}" if isinstance(name, str) and name else f"{kind} #{index + 1}"
+
+
+def _id_checked(problem: Callable[[str, str, str], None], where: str, item: dict, kind: str,
+                seen: Container[str]) -> bool:
+    """Check the id of a mention or event (`kind`) against the ids `seen` before it; False when it has no
+    usable id (the item is then not checked further)."""
+    if not isinstance(item.get("id"), str) or not item["id"]:
+        problem(where, "missing_id", f"{'an' if kind == 'event' else 'a'} {kind}'s id must be a non-empty string, "
+                f"got {_got(item, 'id')}")
+        return False
+    if control := control_character(item["id"], ANY_CONTROL_CHARACTER):
+        problem(where, "control_character", f"the id contains the control character {control}")
+    if item["id"] in seen:
+        problem(where, "duplicate_mention_id" if kind == "mention" else "duplicate_event_id", f"duplicate {kind} id")
+    return True
 
 
 def _objects(problem: Callable[[str, str, str], None], kind: str, items: Any) -> list[dict]:
@@ -135,13 +150,8 @@ def validate_document(doc: dict) -> list[Problem]:
     for i, m in enumerate(_objects(problem, "entity", doc.get("entities"))):
         where = _named("entity", m, i)
         _unknown_fields(problem, where, m, MENTION_FIELDS)
-        if not isinstance(m.get("id"), str) or not m["id"]:
-            problem(where, "missing_id", f"a mention's id must be a non-empty string, got {_got(m, 'id')}")
+        if not _id_checked(problem, where, m, "mention", mentions):
             continue
-        if control := control_character(m["id"], ANY_CONTROL_CHARACTER):
-            problem(where, "control_character", f"the id contains the control character {control}")
-        if m["id"] in mentions:
-            problem(where, "duplicate_mention_id", "duplicate mention id")
         mentions[m["id"]] = m
         label = m.get("label") if m.get("label") in schema.ENTITY_LABELS else None  # any JSON value: maybe a list
         if label is None:
@@ -165,13 +175,8 @@ def validate_document(doc: dict) -> list[Problem]:
     triggers: dict[tuple[str, int, int], str] = {}  # (type, start, end) -> the first event's id
     for i, ev in enumerate(_objects(problem, "event", doc.get("events"))):
         where = _named("event", ev, i)
-        if not isinstance(ev.get("id"), str) or not ev["id"]:
-            problem(where, "missing_id", f"an event's id must be a non-empty string, got {_got(ev, 'id')}")
+        if not _id_checked(problem, where, ev, "event", event_ids):
             continue
-        if control := control_character(ev["id"], ANY_CONTROL_CHARACTER):
-            problem(where, "control_character", f"the id contains the control character {control}")
-        if ev["id"] in event_ids:
-            problem(where, "duplicate_event_id", "duplicate event id")
         event_ids.add(ev["id"])
         _unknown_fields(problem, where, ev, EVENT_FIELDS)
         if ev.get("type") not in schema.EVENT_LABELS:

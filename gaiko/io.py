@@ -198,9 +198,14 @@ def read_text(path: str | os.PathLike, max_bytes: int | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line, column = data[: e.start].count(b"\n") + 1, e.start - data.rfind(b"\n", 0, e.start)
-        raise GaikoError(f"not UTF-8: byte 0x{data[e.start]:02x} at column {column} cannot be decoded", path,
-                         line) from None
+        line_start = data.rfind(b"\n", 0, e.start) + 1
+        raise GaikoError(not_utf8(data[line_start:], e.start - line_start), path,
+                         data[: e.start].count(b"\n") + 1) from None
+
+
+def not_utf8(line: bytes, at: int) -> str:
+    """The problem of a line whose byte `at` cannot be decoded as UTF-8 (the column counts bytes)."""
+    return f"not UTF-8: byte 0x{line[at]:02x} at column {at + 1} cannot be decoded"
 
 
 def _reject_constant(name: str) -> Any:
@@ -369,8 +374,7 @@ def decoded_line(path: str | os.PathLike, number: int, raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise GaikoError(f"not UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1} cannot be decoded",
-                         path, number) from None
+        raise GaikoError(not_utf8(raw, e.start), path, number) from None
 
 
 JOINED_BOM = ("starts with a UTF-8 byte order mark inside the file, as when files saved with one are joined; "
@@ -425,10 +429,7 @@ def check_output_file(target: str | os.PathLike, inputs: Iterable[str | os.PathL
     """Refuse, before a command's work, an output file that `atomic_path` would refuse (a device, FIFO or
     socket, a link loop) or that is one of the command's inputs (after symbolic links): the output would
     replace it."""
-    if kind := _special(Path(target)):
-        raise GaikoError(f"is {kind}; give the path of a file to write", target)
-    if Path(target).is_symlink():
-        _resolved(Path(target))
+    _output_target(Path(target), "a file")
     for source in filter(None, inputs):
         try:
             same = os.path.samefile(target, source)
@@ -437,6 +438,14 @@ def check_output_file(target: str | os.PathLike, inputs: Iterable[str | os.PathL
         if same:
             raise GaikoError(f"is also an input of this command ({printable(str(source))}); writing the output "
                              "there would replace it: give another path", target)
+
+
+def _output_target(target: Path, kind: str) -> Path:
+    """What writing `target` replaces: the path itself, or the path a symbolic link leads to; a device, FIFO
+    or socket (replacing `/dev/stdout` would replace the link itself) and a link loop are one error line."""
+    if found := _special(target):
+        raise GaikoError(f"is {found}; give the path of {kind} to write", target)
+    return _resolved(target) if target.is_symlink() else target
 
 
 def _resolved(target: Path) -> Path:
@@ -463,9 +472,7 @@ def check_output_folder(target: str | os.PathLike, outputs: Iterable[str]) -> Pa
     it is missing, empty, or holds only files an earlier output wrote (names matching the `outputs`
     patterns). Any other folder (the current one, one holding the inputs or other files) or a file is
     refused. Commands call this before their work, so that a wrong `--out` costs nothing."""
-    if kind := _special(Path(target)):
-        raise GaikoError(f"is {kind}; give the path of a folder to write", target)
-    folder = _resolved(Path(target))
+    folder = _resolved(_output_target(Path(target), "a folder"))
     if folder.exists() and not folder.is_dir():
         raise GaikoError("is a file, and a folder would replace it; give another path", target)
     if folder.is_dir():
@@ -496,11 +503,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     link is followed (what it points to is replaced); a device, FIFO or socket is refused (replacing
     `/dev/stdout` would replace the link itself).
     """
-    target = Path(target)
-    if kind := _special(target):
-        raise GaikoError(f"is {kind}; give the path of a file or folder to write", target)
-    if target.is_symlink():
-        target = _resolved(target)
+    target = _output_target(Path(target), "a file or folder")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)) / target.name

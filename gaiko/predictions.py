@@ -34,7 +34,7 @@ from msgspec import UNSET, UnsetType
 from gaiko import schema
 from gaiko.columns import (Flat, GoldBatch, PredictedView, Side, Texts, flat_records, overlapping, predicted_side,
                            predicted_views, quotes_balance, repeated, spans_ok)
-from gaiko.io import JOINED_BOM, blank, brief, iter_line_batches, json_problem, loads, nonblank
+from gaiko.io import JOINED_BOM, blank, brief, iter_line_batches, json_problem, loads, nonblank, not_utf8
 from gaiko.problems import Problem
 from gaiko.text import overlaps, span_problem
 
@@ -299,7 +299,7 @@ def _parse(number: int, raw: bytes, problems: list[Problem]) -> Any:
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        problems.append(Problem(number, f"not UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}",
+        problems.append(Problem(number, not_utf8(raw, e.start),
                                 "not_utf8", (("documents", 1),)))
         return _NO_LINE
     if blank(line):
